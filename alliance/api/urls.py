@@ -1,0 +1,24 @@
+"""The REST API under /api/v1/: one router joining every app's resources."""
+
+from django.urls import include, path
+from rest_framework import permissions, routers
+from rest_framework.authtoken.views import obtain_auth_token
+
+from members.api.urls import router as members_router
+
+
+class APIRootView(routers.APIRootView):
+    """The alliance portal's REST API: every resource, listed."""
+
+    permission_classes = [permissions.AllowAny]
+
+
+router = routers.DefaultRouter()
+router.APIRootView = APIRootView
+for app_router in (members_router,):
+    router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

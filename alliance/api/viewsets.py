@@ -1,0 +1,63 @@
+"""Base viewset that applies the role scoping of the models' querysets to the API."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from alliance import roles
+
+
+class WriteRolesPermission(permissions.BasePermission):
+    """Reads follow the viewset's queryset scoping; writes need one of its ``write_roles``."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return bool(view.public_read or request.user.is_authenticated)
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or bool(set(view.write_roles) & roles.role_names(user))
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """``visible_to(user)`` for reads, ``editable_by(user)`` for writes.
+
+    A write is checked on the row as it was and as it is after the save, inside the
+    transaction: a user can neither change a row outside their scope nor move one out
+    of (or create one outside) it.
+    """
+
+    permission_classes = [WriteRolesPermission]
+    public_read = False
+    write_roles: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def editable(self):
+        return self.queryset.model._default_manager.editable_by(self.request.user)
+
+    def check_editable(self, obj) -> None:
+        if not self.editable().filter(pk=obj.pk).exists():
+            raise PermissionDenied()
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            self.check_editable(self.save_new(serializer))
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            self.check_editable(serializer.instance)
+            self.check_editable(self.save_changes(serializer))
+
+    def perform_destroy(self, instance):
+        self.check_editable(instance)
+        instance.delete()
+
+    def save_new(self, serializer):
+        return serializer.save()
+
+    def save_changes(self, serializer):
+        return serializer.save()

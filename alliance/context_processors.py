@@ -1,0 +1,10 @@
+from alliance import roles as role_rules
+
+
+def roles(request):
+    """Expose the user's roles to templates, for the navigation."""
+    user = request.user
+    return {
+        "is_secretariat": role_rules.is_secretariat(user),
+        "reads_everything": role_rules.reads_everything(user),
+    }

@@ -1,0 +1,18 @@
+"""Helpers shared by the admin, the forms and the API for constraint violations."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
+
+def constraint_message(error: IntegrityError) -> str:
+    """The ``violation_error_message`` of the constraint an IntegrityError names."""
+    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if name:
+        for model in apps.get_models():
+            for constraint in model._meta.constraints:
+                if constraint.name == name:
+                    return str(constraint.get_violation_error_message())
+    return _("This change conflicts with existing data.")
