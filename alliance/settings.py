@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "alliance.middleware.IntegrityErrorMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -140,13 +141,36 @@ STORAGES = {
 }
 
 # --- E-mail -----------------------------------------------------------------------------
+# EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.cn:587) configures the default
+# mailer (Django 6.1 MAILERS); without it a debugging developer sees mail on the console
+# and production hands it to an SMTP server on localhost (Django's own default).
 if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    _options = {
+        "host": _email.get("EMAIL_HOST"),
+        "port": _email.get("EMAIL_PORT"),
+        "username": _email.get("EMAIL_HOST_USER"),
+        "password": _email.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": _email.get("EMAIL_USE_TLS"),
+        "use_ssl": _email.get("EMAIL_USE_SSL"),
+        "timeout": env.int("DJANGO_EMAIL_TIMEOUT", default=10),
+    }
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": (
+                {key: value for key, value in _options.items() if value not in (None, "")}
+                if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+                else {}
+            ),
+        }
+    }
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # --- Security ---------------------------------------------------------------------------
 # On unless debugging; a deployment behind a TLS-terminating proxy names the header the

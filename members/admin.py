@@ -7,6 +7,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliance.admin import ScopedAdminMixin, run_transition
+from alliance.forms import ConstraintValidatedModelForm
 from members import services
 from members.models import (
     Alliance,
@@ -80,6 +81,7 @@ class AllianceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 class MembershipInline(AllianceChoicesMixin, admin.TabularInline):
     model = Membership
+    form = ConstraintValidatedModelForm
     extra = 0
     fields = ("alliance", "role", "status", "term_start", "term_end", "joined_on")
     readonly_fields = ("status",)
@@ -121,6 +123,7 @@ class MembershipAdmin(
     ImportForUserMixin, AllianceChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin
 ):
     resource_classes = [MembershipResource]
+    form = ConstraintValidatedModelForm
     action_form = ReasonActionForm
     list_display = (
         "organization",
@@ -243,6 +246,7 @@ class MembershipEventAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = ConstraintValidatedModelForm
     list_display = ("name", "organization", "title", "email", "phone", "is_primary")
     list_filter = ("is_primary", "organization__kind")
     search_fields = ("name", "email", "organization__name")

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alliance.forms import ConstraintValidatedModelForm
+
 from members.models import Membership, MembershipApplication, Organization
 
 
-class MembershipApplicationForm(forms.ModelForm):
+class MembershipApplicationForm(ConstraintValidatedModelForm):
     """The public "join the alliance" form."""
 
     class Meta:

@@ -171,12 +171,7 @@ class MembershipResource(ScopedResource):
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        if not instance.status:
-            instance.status = MembershipStatus.ACTIVE
-        if not instance.role:
-            instance.role = MembershipRole.MEMBER
-        if instance.organization_id is None:
-            instance.organization = self._organization_for(row)
+        # Scope first: a refused row must not leave a new organisation behind.
         if (
             self.user is not None
             and instance.alliance_id
@@ -188,6 +183,12 @@ class MembershipResource(ScopedResource):
                     % {"alliance": instance.alliance}
                 }
             )
+        if not instance.status:
+            instance.status = MembershipStatus.ACTIVE
+        if not instance.role:
+            instance.role = MembershipRole.MEMBER
+        if instance.organization_id is None:
+            instance.organization = self._organization_for(row)
 
     def do_instance_save(self, instance, is_create):
         services.membership_save(membership=instance, actor=self.user, comment=_("Imported."))

@@ -45,12 +45,14 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         with transaction.atomic():
-            self.check_editable(self.save_new(serializer))
+            serializer.instance = self.save_new(serializer)
+            self.check_editable(serializer.instance)
 
     def perform_update(self, serializer):
         with transaction.atomic():
             self.check_editable(serializer.instance)
-            self.check_editable(self.save_changes(serializer))
+            serializer.instance = self.save_changes(serializer)
+            self.check_editable(serializer.instance)
 
     def perform_destroy(self, instance):
         self.check_editable(instance)

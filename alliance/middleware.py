@@ -1,0 +1,32 @@
+"""A safety net for races the form validation cannot see."""
+
+import logging
+
+from django.db import IntegrityError
+from django.shortcuts import render
+
+from alliance.validation import constraint_message
+
+logger = logging.getLogger(__name__)
+
+
+class IntegrityErrorMiddleware:
+    """Answers a database constraint violation with a 409 page naming the rule, not a 500.
+
+    Forms validate every constraint first; this only catches two requests racing past
+    the validation at the same moment. The API has its own handler.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        logger.info("integrity error answered as 409: %s", exception)
+        return render(
+            request, "409.html", {"message": constraint_message(exception)}, status=409
+        )

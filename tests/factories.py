@@ -1,0 +1,96 @@
+"""factory-boy factories for every model the tests need."""
+
+import datetime
+import random
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from members.choices import MembershipRole, MembershipStatus, OrganizationKind
+from members.models import Alliance, Contact, Membership, MembershipApplication, Organization
+from members.validators import CREDIT_CODE_CHARSET, credit_code_check_character
+
+
+def make_credit_code(seed: int | None = None) -> str:
+    """A random unified social credit code with a correct check character."""
+    rng = random.Random(seed)
+    body = (
+        rng.choice("159")
+        + rng.choice("123")
+        + "".join(rng.choice("0123456789") for _ in range(6))
+        + "".join(rng.choice(CREDIT_CODE_CHARSET) for _ in range(9))
+    )
+    return body + credit_code_check_character(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    password = factory.django.Password("pass-word-123")
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        for name in names or ():
+            self.groups.add(Group.objects.get(name=name))
+
+
+class AllianceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alliance
+
+    name = factory.Sequence(lambda n: f"测试联盟{n}")
+    name_en = factory.Sequence(lambda n: f"Test Alliance {n}")
+    slug = factory.Sequence(lambda n: f"alliance-{n}")
+    city = "滕州"
+    founded_on = datetime.date(2018, 1, 10)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    name_en = factory.Sequence(lambda n: f"Test Organisation {n}")
+    kind = OrganizationKind.INSTITUTE
+    city = "大连"
+    credit_code = factory.Sequence(make_credit_code)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    alliance = factory.SubFactory(AllianceFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = MembershipRole.MEMBER
+    status = MembershipStatus.ACTIVE
+    term_start = datetime.date(2024, 1, 1)
+    term_end = datetime.date(2030, 12, 31)
+    joined_on = datetime.date(2024, 1, 1)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.cn")
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipApplication
+
+    alliance = factory.SubFactory(AllianceFactory)
+    organization_name = factory.Sequence(lambda n: f"申请单位{n}")
+    kind = OrganizationKind.ENTERPRISE
+    contact_name = "张工"
+    contact_email = factory.Sequence(lambda n: f"applicant{n}@example.cn")
+    motivation = "希望参与先进材料成果转化。"
