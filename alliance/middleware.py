@@ -27,6 +27,4 @@ class IntegrityErrorMiddleware:
         if not isinstance(exception, IntegrityError):
             return None
         logger.info("integrity error answered as 409: %s", exception)
-        return render(
-            request, "409.html", {"message": constraint_message(exception)}, status=409
-        )
+        return render(request, "409.html", {"message": constraint_message(exception)}, status=409)

@@ -1,46 +1,60 @@
-"""Fill msgstr entries of a .po file from a dict (msgid -> translation). One-off helper."""
-import re, sys, json
+"""Fill the translations of a gettext catalogue from a JSON table {msgid: translation}.
 
-def unquote(block):
+    python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po new-strings.json
+
+Entries named in the table get that translation (fuzzy marks dropped); the untranslated
+rest is listed. The .po file stays the source of truth: the table is a working aid.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+MSGID = re.compile(r'^msgid ((?:".*"\n?)+)', re.M)
+MSGSTR = re.compile(r'^msgstr (?:".*"\n?)+', re.M)
+MSGSTR_PLURAL = re.compile(r'^msgstr\[0\] (?:".*"\n?)+', re.M)
+OTHER_PLURALS = re.compile(r"^msgstr\[[1-9]\] .*\n?", re.M)
+
+
+def unquote(block: str) -> str:
     return "".join(json.loads(line) for line in block.strip().split("\n"))
 
-def quote(text):
-    return json.dumps(text, ensure_ascii=False)
 
-def fill(path, table):
-    src = open(path, encoding="utf-8").read()
-    entries = src.split("\n\n")
-    missing = []
-    out = []
+def translate_entry(entry: str, translation: str) -> str:
+    quoted = json.dumps(translation, ensure_ascii=False)
+    entry = entry.replace("#, fuzzy\n", "").replace(", fuzzy", "")
+    entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
+    if "msgid_plural" in entry:
+        # Chinese has one plural form.
+        entry = MSGSTR_PLURAL.sub(lambda _: f"msgstr[0] {quoted}\n", entry)
+        entry = OTHER_PLURALS.sub("", entry)
+    else:
+        entry = MSGSTR.sub(lambda _: f"msgstr {quoted}\n", entry)
+    return entry.rstrip("\n")
+
+
+def fill(path: Path, table: dict[str, str]) -> list[str]:
+    entries = path.read_text(encoding="utf-8").split("\n\n")
+    missing, out = [], []
     for entry in entries:
-        m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
-        if not m or m.group(1).strip() == '""':
-            out.append(entry); continue
-        msgid = unquote(m.group(1))
-        tr = table.get(msgid)
-        # drop fuzzy flags once translated
-        if tr is None:
-            if re.search(r'^msgstr(\[0\])? ""\s*$', entry, re.M) and 'msgstr ""\n"' not in entry:
-                missing.append(msgid)
-            out.append(entry); continue
-        entry = entry.replace("#, fuzzy\n", "").replace(", fuzzy", "")
-        entry = re.sub(r'^#\| .*\n', '', entry, flags=re.M)
-        if "msgid_plural" in entry:
-            entry = re.sub(r'msgstr\[0\] (?:".*"\n?)+', lambda _m: "msgstr[0] " + quote(tr) + "\n", entry)
-            entry = re.sub(r'^msgstr\[1\] .*\n?', '', entry, flags=re.M)
-            entry = entry.rstrip("\n")
-        else:
-            entry = re.sub(r'^msgstr (?:".*"\n?)+', lambda _m: "msgstr " + quote(tr) + "\n", entry, flags=re.M).rstrip("\n")
+        match = MSGID.search(entry)
+        msgid = unquote(match.group(1)) if match else ""
+        if not msgid:  # the header
+            entry = entry.replace('#, fuzzy\nmsgid ""', 'msgid ""', 1)
+            entry = entry.replace('"Language: \\n"', '"Language: zh_Hans\\n"', 1)
+        elif msgid in table:
+            entry = translate_entry(entry, table[msgid])
+        elif re.search(r'^msgstr(\[0\])? ""\s*$', entry, re.M) or "#, fuzzy" in entry:
+            missing.append(msgid)
         out.append(entry)
-    text = "\n\n".join(out)
-    text = text.replace("#, fuzzy\nmsgid \"\"", "msgid \"\"", 1)
-    text = text.replace('"Language: \\n"', '"Language: zh_Hans\\n"', 1)
-    out = [text]
-    open(path, "w", encoding="utf-8").write("\n\n".join(out).rstrip("\n") + "\n")
+    path.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
     return missing
 
+
 if __name__ == "__main__":
-    table = json.load(open(sys.argv[2], encoding="utf-8"))
-    missing = fill(sys.argv[1], table)
-    print("untranslated:", len(missing))
-    for m in missing: print("  ", repr(m))
+    catalogue, table_file = Path(sys.argv[1]), Path(sys.argv[2])
+    missing = fill(catalogue, json.loads(table_file.read_text(encoding="utf-8")))
+    print(f"untranslated: {len(missing)}")
+    for msgid in missing:
+        print(f"  {msgid!r}")

@@ -48,7 +48,9 @@ def new_page(browser, live_server, language):
 
     def open_page():
         context = browser.new_context(
-            locale=LANGUAGES[language], base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            locale=LANGUAGES[language],
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

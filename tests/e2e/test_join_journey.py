@@ -12,8 +12,18 @@ from tests.factories import MembershipFactory, make_credit_code
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT = {
-    "en": {"apply": "Apply to join", "send": "Send the application", "approve": "Approve the selected applications", "approved": "Approved"},
-    "zh-hans": {"apply": "申请加入", "send": "提交申请", "approve": "批准所选入盟申请", "approved": "已批准"},
+    "en": {
+        "apply": "Apply to join",
+        "send": "Send the application",
+        "approve": "Approve the selected applications",
+        "approved": "Approved",
+    },
+    "zh-hans": {
+        "apply": "申请加入",
+        "send": "提交申请",
+        "approve": "批准所选入盟申请",
+        "approved": "已批准",
+    },
 }
 
 

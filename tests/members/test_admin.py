@@ -118,8 +118,13 @@ def test_export_of_memberships_is_scoped(client, secretariat_a, org_a, org_b):
     client.force_login(secretariat_a)
     response = client.post(
         "/admin/members/membership/export/",
-        {"format": "0", "resource": "0", "membershipresource_organization": "on",
-         "membershipresource_alliance": "on", "membershipresource_role": "on"},
+        {
+            "format": "0",
+            "resource": "0",
+            "membershipresource_organization": "on",
+            "membershipresource_alliance": "on",
+            "membershipresource_role": "on",
+        },
     )
     body = response.content.decode("utf-8-sig")
     assert response.status_code == 200, body[:500]

@@ -6,7 +6,6 @@ from members.choices import ApplicationStatus, MembershipRole, MembershipStatus
 from members.models import Contact, Membership, MembershipApplication, MembershipEvent, Organization
 from tests.api_checks import APIResourceChecks
 from tests.factories import (
-    AllianceFactory,
     ContactFactory,
     MembershipApplicationFactory,
     MembershipFactory,
@@ -461,9 +460,7 @@ def test_anonymous_cannot_list_applications(api, alliance_a):
 
 
 def test_token_authentication(api, secretariat_a, org_a):
-    response = api.post(
-        "/api/v1/auth/token/", {"username": "sec_a", "password": "pass-word-123"}
-    )
+    response = api.post("/api/v1/auth/token/", {"username": "sec_a", "password": "pass-word-123"})
     assert response.status_code == 200
     token = response.data["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -478,7 +475,13 @@ def test_wrong_password_gets_400_not_a_token(api, secretariat_a):
 
 def test_api_root_lists_every_resource(api):
     data = api.get("/api/v1/").data
-    for name in ("alliances", "organizations", "memberships", "contacts", "membership-applications"):
+    for name in (
+        "alliances",
+        "organizations",
+        "memberships",
+        "contacts",
+        "membership-applications",
+    ):
         assert name in data
 
 
@@ -499,7 +502,9 @@ def test_page_size_is_capped_at_100(api, alliance_a):
 
 def test_lapsed_membership_frees_the_chair(alliance_a):
     chair = MembershipFactory(
-        alliance=alliance_a, role=MembershipRole.CHAIRMAN, term_end=datetime.date(2020, 1, 1),
+        alliance=alliance_a,
+        role=MembershipRole.CHAIRMAN,
+        term_end=datetime.date(2020, 1, 1),
         term_start=datetime.date(2017, 1, 1),
     )
     chair.status = MembershipStatus.LAPSED

@@ -28,7 +28,9 @@ def test_alliance_page_shows_chairman_governing_units_and_directory(client, alli
     invited = MembershipFactory(alliance=alliance_a, role=MembershipRole.INVITED_GOVERNING)
     member = MembershipFactory(alliance=alliance_a, organization__name="普通会员单位")
     gone = MembershipFactory(
-        alliance=alliance_a, status=MembershipStatus.WITHDRAWN, withdrawal_reason="x",
+        alliance=alliance_a,
+        status=MembershipStatus.WITHDRAWN,
+        withdrawal_reason="x",
         organization__name="已退出单位",
     )
     page = client.get(f"/alliances/{alliance_a.slug}/").content.decode()
@@ -39,13 +41,17 @@ def test_alliance_page_shows_chairman_governing_units_and_directory(client, alli
 
 def test_directory_search(client, alliance_a):
     MembershipFactory(alliance=alliance_a, organization__name="大连某研究所")
-    MembershipFactory(alliance=alliance_a, organization__name="广州某公司", organization__city="广州")
+    MembershipFactory(
+        alliance=alliance_a, organization__name="广州某公司", organization__city="广州"
+    )
     page = client.get(f"/alliances/{alliance_a.slug}/", {"q": "研究所"}).content.decode()
     assert "大连某研究所" in page
     assert "广州某公司" not in page
 
 
-def test_directory_runs_a_fixed_number_of_queries(client, alliance_a, django_assert_max_num_queries):
+def test_directory_runs_a_fixed_number_of_queries(
+    client, alliance_a, django_assert_max_num_queries
+):
     for count in (3, 27):
         MembershipFactory.create_batch(count, alliance=alliance_a)
         with django_assert_max_num_queries(6):
@@ -75,8 +81,12 @@ def test_organisation_outside_every_alliance_is_not_public(client):
 def test_join_form_shows_clear_errors_and_saves_nothing(client, alliance_a):
     response = client.post(
         "/join/",
-        {"alliance": alliance_a.pk, "organization_name": "", "contact_email": "bad",
-         "credit_code": "91350100M000100Y44"},
+        {
+            "alliance": alliance_a.pk,
+            "organization_name": "",
+            "contact_email": "bad",
+            "credit_code": "91350100M000100Y44",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -92,9 +92,7 @@ def test_the_database_allows_one_current_membership_per_organisation(alliance_a,
 
 
 def test_a_withdrawn_organisation_may_rejoin(alliance_a, org_a):
-    services.membership_withdraw(
-        membership=org_a.memberships.get(), actor=None, reason="暂时退出"
-    )
+    services.membership_withdraw(membership=org_a.memberships.get(), actor=None, reason="暂时退出")
     rejoined = services.membership_create(
         alliance=alliance_a, organization=org_a, role=MembershipRole.MEMBER, actor=None
     )
@@ -161,7 +159,8 @@ def test_hand_over_chair_to_a_suspended_member_is_illegal(alliance_a, org_a):
 def test_lapse_command_marks_ended_terms_and_lists_those_ending_soon(alliance_a, capsys):
     today = datetime.date.today()
     ended = MembershipFactory(
-        alliance=alliance_a, term_start=today.replace(year=today.year - 3),
+        alliance=alliance_a,
+        term_start=today.replace(year=today.year - 3),
         term_end=today - datetime.timedelta(days=1),
     )
     soon = MembershipFactory(alliance=alliance_a, term_end=today + datetime.timedelta(days=10))
@@ -179,7 +178,9 @@ def test_lapse_command_marks_ended_terms_and_lists_those_ending_soon(alliance_a,
 
 def test_lapse_dry_run_changes_nothing(alliance_a):
     ended = MembershipFactory(
-        alliance=alliance_a, term_start=datetime.date(2019, 1, 1), term_end=datetime.date(2020, 1, 1)
+        alliance=alliance_a,
+        term_start=datetime.date(2019, 1, 1),
+        term_end=datetime.date(2020, 1, 1),
     )
     call_command("lapse_memberships", "--dry-run")
     ended.refresh_from_db()
@@ -189,7 +190,9 @@ def test_lapse_dry_run_changes_nothing(alliance_a):
 # --- Applications ------------------------------------------------------------------------
 
 
-def test_approval_creates_organisation_membership_and_contact(alliance_a, secretariat_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_approval_creates_organisation_membership_and_contact(
+    alliance_a, secretariat_a, mailoutbox, django_capture_on_commit_callbacks
+):
     application = MembershipApplicationFactory(
         alliance=alliance_a, credit_code=make_credit_code(99), contact_email="li@example.cn"
     )
@@ -207,7 +210,9 @@ def test_approval_creates_organisation_membership_and_contact(alliance_a, secret
 def test_approval_matches_an_existing_organisation_by_credit_code(alliance_a):
     existing = OrganizationFactory(name="已有单位")
     application = MembershipApplicationFactory(
-        alliance=alliance_a, organization_name="已有单位（新写法）", credit_code=existing.credit_code
+        alliance=alliance_a,
+        organization_name="已有单位（新写法）",
+        credit_code=existing.credit_code,
     )
     membership = services.application_approve(application=application, actor=None)
     assert membership.organization == existing
@@ -219,7 +224,9 @@ def test_approval_matches_an_existing_organisation_by_normalised_name(alliance_a
     application = MembershipApplicationFactory(
         alliance=alliance_a, organization_name="  guangzhou chemical "
     )
-    assert services.application_approve(application=application, actor=None).organization == existing
+    assert (
+        services.application_approve(application=application, actor=None).organization == existing
+    )
 
 
 def test_approving_twice_is_illegal(alliance_a):
@@ -237,7 +244,9 @@ def test_approving_an_application_of_a_current_member_is_refused(alliance_a, org
     assert application.status == ApplicationStatus.PENDING
 
 
-def test_a_failed_mail_send_is_logged_not_raised(alliance_a, settings, caplog, django_capture_on_commit_callbacks):
+def test_a_failed_mail_send_is_logged_not_raised(
+    alliance_a, settings, caplog, django_capture_on_commit_callbacks
+):
     settings.MAILERS = {"default": {"BACKEND": "tests.members.test_services.BrokenMailer"}}
     application = MembershipApplicationFactory(alliance=alliance_a)
     with django_capture_on_commit_callbacks(execute=True):
