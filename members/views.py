@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus
+from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
 from members.forms import MembershipApplicationForm
 from members.models import Alliance, Membership, Organization
@@ -18,19 +18,24 @@ def _active(prefix: str = "") -> Q:
 
 def home(request):
     """The alliances with their chairman unit and member counts."""
-    alliances = Alliance.objects.annotate(
-        member_count=Count("memberships", filter=_active("memberships__")),
-        governing_count=Count(
-            "memberships",
-            filter=_active("memberships__") & Q(memberships__role__in=GOVERNING_ROLES),
-        ),
-    ).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(
-                role=MembershipRole.CHAIRMAN, status=MembershipStatus.ACTIVE
-            ).select_related("organization"),
-            to_attr="chairman_memberships",
+    # GROUP BY queries ignore Meta.ordering: order explicitly.
+    alliances = (
+        Alliance.objects.order_by("founded_on", "name")
+        .annotate(
+            member_count=Count("memberships", filter=_active("memberships__")),
+            governing_count=Count(
+                "memberships",
+                filter=_active("memberships__") & Q(memberships__role__in=GOVERNING_ROLES),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    role=MembershipRole.CHAIRMAN, status=MembershipStatus.ACTIVE
+                ).select_related("organization"),
+                to_attr="chairman_memberships",
+            )
         )
     )
     totals = Membership.objects.filter(status=MembershipStatus.ACTIVE).aggregate(
@@ -70,6 +75,8 @@ def alliance_detail(request, slug):
             "directory": directory,
             "page": page,
             "q": request.GET.get("q", ""),
+            "kinds": OrganizationKind.choices,
+            "kind": request.GET.get("kind", ""),
         },
     )
 

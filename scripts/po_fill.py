@@ -45,8 +45,10 @@ def fill(path: Path, table: dict[str, str]) -> list[str]:
             entry = entry.replace('"Language: \\n"', '"Language: zh_Hans\\n"', 1)
         elif msgid in table:
             entry = translate_entry(entry, table[msgid])
-        elif re.search(r'^msgstr(\[0\])? ""\s*$', entry, re.M) or "#, fuzzy" in entry:
-            missing.append(msgid)
+        else:
+            current = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', entry, re.M)
+            if "#, fuzzy" in entry or not (current and unquote(current.group(1))):
+                missing.append(msgid)
         out.append(entry)
     path.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
     return missing

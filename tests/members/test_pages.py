@@ -163,3 +163,26 @@ def test_login_and_logout(client, secretariat_a):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_home_orders_alliances_by_founding_date(client):
+    import datetime
+
+    from tests.factories import AllianceFactory
+
+    AllianceFactory(name="后成立联盟", founded_on=datetime.date(2021, 1, 1))
+    AllianceFactory(name="先成立联盟", founded_on=datetime.date(2018, 1, 1))
+    page = client.get("/").content.decode()
+    assert page.index("先成立联盟") < page.index("后成立联盟")
+
+
+def test_directory_filters_by_kind(client, alliance_a):
+    MembershipFactory(
+        alliance=alliance_a, organization__name="某研究所", organization__kind="institute"
+    )
+    MembershipFactory(
+        alliance=alliance_a, organization__name="某公司", organization__kind="enterprise"
+    )
+    page = client.get(f"/alliances/{alliance_a.slug}/", {"kind": "enterprise"}).content.decode()
+    assert "某公司" in page
+    assert "某研究所" not in page
