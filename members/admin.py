@@ -91,8 +91,17 @@ class MembershipInline(AllianceChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).editable_by(request.user).select_related("alliance")
 
 
-class ContactInline(admin.TabularInline):
+class LoginLinkMixin:
+    """Linking a login to a contact gives it the organisation's rights: superusers only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else (*fields, "user")
+
+
+class ContactInline(LoginLinkMixin, admin.TabularInline):
     model = Contact
+    form = ConstraintValidatedModelForm
     extra = 0
     fields = ("name", "title", "email", "phone", "is_primary", "user")
     raw_id_fields = ("user",)
@@ -245,7 +254,7 @@ class MembershipEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ContactAdmin(LoginLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = ConstraintValidatedModelForm
     list_display = ("name", "organization", "title", "email", "phone", "is_primary")
     list_filter = ("is_primary", "organization__kind")

@@ -209,3 +209,14 @@ def test_import_through_the_admin_page(client, secretariat_a, org_a):
     )
     assert response.status_code == 200
     assert Organization.objects.count() == 1
+
+
+def test_secretariat_cannot_link_a_login_to_a_contact(client, secretariat_a, org_a, outsider):
+    contact = ContactFactory(organization=org_a)
+    client.force_login(secretariat_a)
+    client.post(
+        f"/admin/members/contact/{contact.pk}/change/",
+        {"organization": org_a.pk, "name": contact.name, "user": outsider.pk},
+    )
+    contact.refresh_from_db()
+    assert contact.user is None
