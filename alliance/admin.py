@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("Alliance portal administration")
@@ -44,6 +44,8 @@ def run_transition(modeladmin, request, queryset, service, success, **kwargs) ->
     for obj in queryset:
         try:
             service(obj, **kwargs)
+        except PermissionDenied as error:
+            modeladmin.message_user(request, f"{obj}: {error}", level=messages.ERROR)
         except ValidationError as error:
             modeladmin.message_user(
                 request, f"{obj}: {' '.join(error.messages)}", level=messages.ERROR

@@ -7,4 +7,5 @@ def roles(request):
     return {
         "is_secretariat": role_rules.is_secretariat(user),
         "reads_everything": role_rules.reads_everything(user),
+        "has_organization": role_rules.organization_id(user) is not None,
     }

@@ -35,6 +35,25 @@ class StatusChange(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
 
+    # The TextChoices of the status, for the labels (set by each concrete model).
+    status_choices = None
+
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def _label(self, value: str) -> str:
+        if not value or self.status_choices is None:
+            return value
+        try:
+            return str(self.status_choices(value).label)
+        except ValueError:
+            return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)

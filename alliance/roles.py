@@ -24,6 +24,8 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("members", "contact", ("view", "add", "change", "delete")),
         ("members", "membershipapplication", ("view", "change")),
         ("members", "membershipevent", ("view",)),
+        ("projects", "achievement", ("view",)),
+        ("projects", "achievementevent", ("view",)),
     ],
     INSTITUTE_SUBMITTER: [],
     FUND_MANAGER: [],
@@ -62,6 +64,21 @@ def reads_everything(user) -> bool:
 
 def is_secretariat(user) -> bool:
     return user.is_authenticated and SECRETARIAT in role_names(user)
+
+
+def is_fund_manager(user) -> bool:
+    return user.is_authenticated and FUND_MANAGER in role_names(user)
+
+
+def served_alliance_id_set(user) -> frozenset[int]:
+    """The ids of the alliances the user serves, read once per user object."""
+    if not is_secretariat(user):
+        return frozenset()
+    cached = getattr(user, "_served_alliance_ids", None)
+    if cached is None:
+        cached = frozenset(served_alliance_ids(user).values_list("id", flat=True))
+        user._served_alliance_ids = cached
+    return cached
 
 
 def served_alliance_ids(user):

@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
 # --- Portal ------------------------------------------------------------------------------
 # Length of a membership term granted when an application is approved, in years.
 MEMBERSHIP_TERM_YEARS = env.int("ALLIANCE_MEMBERSHIP_TERM_YEARS", default=3)
+# Largest attachment of an achievement, in megabytes.
+ALLIANCE_ATTACHMENT_MAX_BYTES = env.int("ALLIANCE_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

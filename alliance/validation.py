@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Django 6 labels the empty choice of a select "- Select an option -"; its own catalogue has
+# no Chinese for it yet, so ours carries it (this mark puts the string in our catalogue).
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
 def constraint_message(error: IntegrityError) -> str:

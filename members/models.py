@@ -318,6 +318,7 @@ class MembershipEvent(StatusChange):
     membership = models.ForeignKey(
         Membership, verbose_name=_("membership"), on_delete=models.PROTECT, related_name="events"
     )
+    status_choices = MembershipStatus
     from_role = models.CharField(_("from role"), max_length=32, blank=True)
     to_role = models.CharField(_("to role"), max_length=32, blank=True)
 
@@ -365,8 +366,8 @@ class Contact(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="contacts",
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    name = models.CharField(_("full name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(

@@ -94,3 +94,51 @@ class MembershipApplicationFactory(factory.django.DjangoModelFactory):
     contact_name = "张工"
     contact_email = factory.Sequence(lambda n: f"applicant{n}@example.cn")
     motivation = "希望参与先进材料成果转化。"
+
+
+# --- projects ------------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from projects.choices import AchievementStatus, Field  # noqa: E402
+from projects.models import Achievement, Inventor, IPItem  # noqa: E402
+
+
+class AchievementFactory(factory.django.DjangoModelFactory):
+    """An achievement with two inventors (60/40) and one patent; ``status`` as asked."""
+
+    class Meta:
+        model = Achievement
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"测试成果{n}")
+    summary = "一种新型催化材料 A novel catalyst for olefin production."
+    confidential_details = "机密工艺参数"
+    field = Field.CATALYSIS
+    trl = 6
+    trl_justification = "完成中试"
+    status = AchievementStatus.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda a: None if a.status in ("draft",) else datetime.datetime.now(datetime.UTC)
+    )
+
+    @factory.post_generation
+    def inventors(self, create, value, **kwargs):
+        rows = value if value is not None else [("发明人甲", "60"), ("发明人乙", "40")]
+        Inventor.objects.bulk_create(
+            Inventor(achievement=self, name=name, share=Decimal(share)) for name, share in rows
+        )
+
+    @factory.post_generation
+    def ip_items(self, create, value, **kwargs):
+        for number, title in value if value is not None else [("CN-T-1", "测试专利")]:
+            IPItem.objects.create(achievement=self, number=number, title=title)
+
+
+def member_achievement(organization, alliance, **kwargs):
+    """An achievement of an organisation that is an active member of the alliance."""
+    if not organization.memberships.filter(alliance=alliance, status="active").exists():
+        MembershipFactory(organization=organization, alliance=alliance)
+    return AchievementFactory(organization=organization, alliance=alliance, **kwargs)

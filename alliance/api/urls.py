@@ -5,6 +5,7 @@ from rest_framework import permissions, routers
 from rest_framework.authtoken.views import obtain_auth_token
 
 from members.api.urls import router as members_router
+from projects.api.urls import router as projects_router
 
 
 class APIRootView(routers.APIRootView):
@@ -15,7 +16,7 @@ class APIRootView(routers.APIRootView):
 
 router = routers.DefaultRouter()
 router.APIRootView = APIRootView
-for app_router in (members_router,):
+for app_router in (members_router, projects_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.db import transaction
 from alliance import roles
 from members import demo as members_demo
 from members.models import Alliance, Contact
+from projects import demo as projects_demo
 
 DEMO_PASSWORD = "demo-pass-2018"
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, logins: bool, **options):
         roles.ensure_role_groups()
         organizations = members_demo.load()
+        projects_demo.load(members_demo.ADVANCED_MATERIALS)
         if logins or settings.DEBUG:
             self._logins(organizations)
             self.stdout.write(f"Demo logins ready; password: {DEMO_PASSWORD}")

@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from alliance import roles
+from alliance.admin import run_transition
+from members.admin import ReasonActionForm
+from projects import services
+from projects.models import Achievement, AchievementEvent, Attachment, Inventor, IPItem
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class InventorInline(ReadOnlyInline):
+    model = Inventor
+    fields = ("name", "organization", "share")
+
+
+class IPItemInline(ReadOnlyInline):
+    model = IPItem
+    fields = ("number", "title", "jurisdiction", "legal_status", "filed_on")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("name", "content_type", "size", "created")
+
+
+class EventInline(ReadOnlyInline):
+    model = AchievementEvent
+    fields = ("at", "actor", "from_status", "to_status", "comment")
+
+
+@admin.register(Achievement)
+class AchievementAdmin(SimpleHistoryAdmin):
+    """The secretariat reviews here as on the portal; the owner edits in the portal only."""
+
+    action_form = ReasonActionForm
+    list_display = ("title", "organization", "alliance", "field", "trl", "status", "submitted_at")
+    list_filter = ("status", ("alliance", admin.RelatedOnlyFieldListFilter), "field", "trl")
+    search_fields = ("title", "summary", "organization__name", "ip_items__number")
+    list_select_related = ("organization", "alliance")
+    inlines = [InventorInline, IPItemInline, AttachmentInline, EventInline]
+    actions = ["accept", "return_for_revision", "reject"]
+    date_hierarchy = "submitted_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Achievement._meta.fields if field.name != "search_vector"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.is_superuser or roles.is_secretariat(request.user)
+
+    def _comment(self, request):
+        return request.POST.get("reason", "")
+
+    @admin.action(description=_("Accept the selected achievements"), permissions=["review"])
+    def accept(self, request, queryset):
+        run_transition(
+            self,
+            request,
+            queryset,
+            lambda a: services.achievement_accept(
+                achievement=a, actor=request.user, comment=self._comment(request)
+            ),
+            _("%(count)d achievement(s) accepted."),
+        )
+
+    @admin.action(description=_("Return for revision (give the comment)"), permissions=["review"])
+    def return_for_revision(self, request, queryset):
+        run_transition(
+            self,
+            request,
+            queryset,
+            lambda a: services.achievement_return(
+                achievement=a, actor=request.user, comment=self._comment(request)
+            ),
+            _("%(count)d achievement(s) returned for revision."),
+        )
+
+    @admin.action(description=_("Reject (give the reason)"), permissions=["review"])
+    def reject(self, request, queryset):
+        run_transition(
+            self,
+            request,
+            queryset,
+            lambda a: services.achievement_reject(
+                achievement=a, actor=request.user, comment=self._comment(request)
+            ),
+            _("%(count)d achievement(s) rejected."),
+        )

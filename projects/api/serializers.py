@@ -1,0 +1,110 @@
+from rest_framework import serializers
+
+from projects.choices import Cooperation
+from projects.models import Achievement, Attachment, Inventor, IPItem
+from projects.validators import validate_inventors
+
+
+class InventorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inventor
+        fields = ["name", "organization", "share"]
+
+
+class IPItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IPItem
+        fields = ["number", "title", "jurisdiction", "legal_status", "filed_on"]
+        # Uniqueness per achievement is checked on the whole list.
+        validators = []
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "created", "url"]
+
+    def get_url(self, attachment) -> str:
+        request = self.context.get("request")
+        path = attachment.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    """An achievement with its inventors and IP items, written in one request.
+
+    ``confidential_details``, ``inventors``, ``ip_items`` and ``attachments`` read as null
+    for those who may see only the public summary.
+    """
+
+    cooperation = serializers.ListField(
+        child=serializers.ChoiceField(choices=Cooperation.choices), required=False
+    )
+    inventors = InventorSerializer(many=True, required=False, allow_null=True)
+    ip_items = IPItemSerializer(many=True, required=False, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True, allow_null=True)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Achievement._meta.get_field("organization").related_model.objects.all(),
+        required=False,
+        help_text="The owner; the submitter's own organisation when omitted.",
+    )
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    alliance_name = serializers.CharField(source="alliance.name", read_only=True)
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "confidential_details",
+            "is_confidential",
+            "field",
+            "alliance",
+            "alliance_name",
+            "organization",
+            "organization_name",
+            "trl",
+            "trl_justification",
+            "cooperation",
+            "inventors",
+            "ip_items",
+            "attachments",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "review_comment",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["status", "submitted_at", "decided_at", "review_comment"]
+        extra_kwargs = {"confidential_details": {"allow_null": True}}
+
+    def validate_inventors(self, value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            validate_inventors(value or [])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return value
+
+    def validate_ip_items(self, value):
+        numbers = [item["number"].strip() for item in value or []]
+        if len(set(numbers)) != len(numbers):
+            raise serializers.ValidationError("Each patent number is listed once.")
+        return value
+
+    def to_representation(self, achievement):
+        data = super().to_representation(achievement)
+        request = self.context.get("request")
+        if request is None or not achievement.confidential_visible_to(request.user):
+            for key in ("confidential_details", "inventors", "ip_items", "attachments"):
+                data[key] = None
+        return data
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()

@@ -1,0 +1,117 @@
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from alliance import roles
+from alliance.api.serializers import CommentSerializer
+from alliance.api.viewsets import ScopedModelViewSet
+from projects import services
+from projects.api.serializers import (
+    AchievementSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+)
+from projects.filtersets import AchievementFilterSet
+from projects.models import Achievement
+
+
+class AchievementViewSet(ScopedModelViewSet):
+    """Achievements; the public reads the accepted, non-confidential catalogue.
+
+    ``?q=`` searches title, summary and IP titles in English and Chinese (ranked).
+    """
+
+    queryset = Achievement.objects.select_related(
+        "organization",  # organization_name
+        "alliance",  # alliance_name
+    ).prefetch_related(
+        "inventors",  # inventors
+        "ip_items",  # ip_items
+        "attachments",  # attachments
+    )
+    serializer_class = AchievementSerializer
+    filterset_class = AchievementFilterSet
+    ordering_fields = ["created", "updated", "submitted_at", "title", "trl"]
+    public_read = True
+    # Submitters write their own; the secretariat decides. The services check the rest.
+    write_roles = (roles.INSTITUTE_SUBMITTER, roles.SECRETARIAT)
+
+    def _split(self, serializer):
+        data = dict(serializer.validated_data)
+        return data, data.pop("inventors", None), data.pop("ip_items", None)
+
+    def save_new(self, serializer):
+        data, inventors, ip_items = self._split(serializer)
+        return services.achievement_save(
+            achievement=Achievement(**data),
+            actor=self.request.user,
+            inventors=inventors,
+            ip_items=ip_items,
+        )
+
+    def save_changes(self, serializer):
+        data, inventors, ip_items = self._split(serializer)
+        achievement = serializer.instance
+        for key, value in data.items():
+            setattr(achievement, key, value)
+        return services.achievement_save(
+            achievement=achievement, actor=self.request.user, inventors=inventors, ip_items=ip_items
+        )
+
+    def perform_destroy(self, instance):
+        self.check_editable(instance)
+        services.achievement_delete(achievement=instance, actor=self.request.user)
+
+    def _transition(self, request, service):
+        achievement = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        service(achievement=achievement, actor=request.user, **body.validated_data)
+        achievement = self.get_queryset().get(pk=achievement.pk)
+        return Response(self.get_serializer(achievement).data)
+
+    @extend_schema(request=CommentSerializer, responses=AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The owner submits a draft or a returned achievement for review."""
+        return self._transition(request, services.achievement_submit)
+
+    @extend_schema(request=CommentSerializer, responses=AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The alliance's secretariat accepts a submitted achievement."""
+        return self._transition(request, services.achievement_accept)
+
+    @extend_schema(request=CommentSerializer, responses=AchievementSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_for_revision(self, request, pk=None):
+        """The secretariat returns it for revision; the comment is required."""
+        return self._transition(request, services.achievement_return)
+
+    @extend_schema(request=CommentSerializer, responses=AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """The secretariat rejects it; the comment (the reason) is required."""
+        return self._transition(request, services.achievement_reject)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Upload a file (PDF, Word, Excel, PowerPoint, PNG, JPEG) to an editable achievement."""
+        achievement = self.get_object()
+        body = AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with transaction.atomic():
+            attachment = services.attachment_add(
+                achievement=achievement, actor=request.user, upload=body.validated_data["file"]
+            )
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
