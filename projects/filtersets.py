@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Alliance, Organization
@@ -21,7 +22,10 @@ class AchievementFilterSet(django_filters.FilterSet):
         field_name="trl", lookup_expr="gte", label=_("Level at least")
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.filter(achievements__isnull=False).distinct(),
+        # EXISTS, not a join: the catalogue may hold hundreds of thousands of achievements.
+        queryset=Organization.objects.filter(
+            Exists(Achievement.objects.filter(organization=OuterRef("pk")))
+        ),
         label=_("Institute"),
         empty_label=_("All institutes"),
     )

@@ -157,6 +157,12 @@ class Achievement(TimeStampedModel):
         indexes = [
             GinIndex(fields=["search_vector"], name="projects_achievement_search"),
             models.Index(fields=["status", "alliance"], name="projects_achievement_status"),
+            # The public catalogue's default order, newest first.
+            models.Index(
+                fields=["-created", "-id"],
+                condition=Q(status=AchievementStatus.ACCEPTED, is_confidential=False),
+                name="projects_achievement_public",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
