@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "members.choices.MembershipStatus",
         "ApplicationStatusEnum": "members.choices.ApplicationStatus",
+        "CapacityUnitEnum": "projects.choices.CapacityUnit",
     },
 }
 

@@ -12,9 +12,19 @@ from django.utils.translation import gettext_lazy
 BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
+# Rules enforced by triggers rather than model constraints: name -> message.
+DATABASE_RULES: dict[str, str] = {}
+
+
+def register_database_rule(name: str, message) -> None:
+    DATABASE_RULES[name] = message
+
+
 def constraint_message(error: IntegrityError) -> str:
     """The ``violation_error_message`` of the constraint an IntegrityError names."""
     name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if name in DATABASE_RULES:
+        return str(DATABASE_RULES[name])
     if name:
         for model in apps.get_models():
             for constraint in model._meta.constraints:

@@ -6,7 +6,17 @@ from alliance import roles
 from alliance.admin import run_transition
 from members.admin import ReasonActionForm
 from projects import services
-from projects.models import Achievement, AchievementEvent, Attachment, Inventor, IPItem
+from projects.models import (
+    Achievement,
+    AchievementEvent,
+    Attachment,
+    Inventor,
+    IPItem,
+    Milestone,
+    Product,
+    Project,
+    ProjectEvent,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -106,3 +116,92 @@ class AchievementAdmin(SimpleHistoryAdmin):
             ),
             _("%(count)d achievement(s) rejected."),
         )
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("title", "due_on", "done_on", "owner_organization")
+
+
+class ProjectEventInline(ReadOnlyInline):
+    model = ProjectEvent
+    fields = ("at", "actor", "from_status", "to_status", "comment")
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    """Read and follow projects; stage moves go through the portal or the API."""
+
+    list_display = ("title", "enterprise", "pilot_organization", "stage", "started_on")
+    list_filter = ("stage", ("achievement__alliance", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "achievement__title", "enterprise__name")
+    list_select_related = ("enterprise", "pilot_organization")
+    inlines = [MilestoneInline, ProjectEventInline]
+    readonly_fields = (
+        "achievement",
+        "stage",
+        "stage_reason",
+        "resume_stage",
+        "pilot_started_on",
+        "industrialization_started_on",
+        "market_launched_on",
+        "completed_on",
+        "created_by",
+    )
+    autocomplete_fields = ("pilot_organization", "enterprise")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # opened from an accepted achievement, in the portal
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def save_model(self, request, obj, form, change):
+        services.project_save(project=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Milestone:
+            return super().save_formset(request, form, formset, change)
+        for milestone in formset.save(commit=False):
+            services.milestone_save(milestone=milestone, actor=request.user)
+        for milestone in formset.deleted_objects:
+            milestone.delete()
+        return None
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "enterprise",
+        "launch_date",
+        "domestic_market_share",
+        "replaces_import",
+        "replaced_product",
+    )
+    list_filter = (
+        "replaces_import",
+        ("project__achievement__alliance", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("name", "replaced_product", "enterprise__name")
+    list_select_related = ("enterprise",)
+    readonly_fields = ("project", "enterprise")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return Product.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def save_model(self, request, obj, form, change):
+        services.product_save(product=obj, actor=request.user)

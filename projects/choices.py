@@ -62,3 +62,40 @@ TRL_LABELS = {
     9: _("9 · Proven in industrial production"),
 }
 TRL_CHOICES = list(TRL_LABELS.items())
+
+
+class ProjectStage(models.TextChoices):
+    PILOT = "pilot", _("Pilot scale-up")
+    INDUSTRIALIZATION = "industrialization", _("Industrialization")
+    MARKET = "market", _("On the market")
+    COMPLETED = "completed", _("Completed")
+    ON_HOLD = "on_hold", _("On hold")
+    TERMINATED = "terminated", _("Terminated")
+
+
+# The forward path; on_hold and terminated may be reached from any stage on it.
+STAGE_PATH = (
+    ProjectStage.PILOT,
+    ProjectStage.INDUSTRIALIZATION,
+    ProjectStage.MARKET,
+    ProjectStage.COMPLETED,
+)
+ACTIVE_STAGES = (ProjectStage.PILOT, ProjectStage.INDUSTRIALIZATION, ProjectStage.MARKET)
+# Stages that need a reason.
+REASONED_STAGES = (ProjectStage.ON_HOLD, ProjectStage.TERMINATED)
+
+
+def legal_moves(stage: str, resume_stage: str = "") -> tuple[str, ...]:
+    """The stages a project in ``stage`` may move to."""
+    if stage in ACTIVE_STAGES:
+        following = STAGE_PATH[STAGE_PATH.index(stage) + 1]
+        return (following, ProjectStage.ON_HOLD, ProjectStage.TERMINATED)
+    if stage == ProjectStage.ON_HOLD:
+        return tuple(s for s in (resume_stage, ProjectStage.TERMINATED) if s)
+    return ()
+
+
+class CapacityUnit(models.TextChoices):
+    TONNES = "t/a", _("tonnes a year")
+    UNITS = "units/a", _("units a year")
+    SQUARE_METRES = "m2/a", _("square metres a year")

@@ -12,8 +12,24 @@ from decimal import Decimal
 from django.utils import timezone
 
 from members.models import Alliance, Organization
-from projects.choices import AchievementStatus, Cooperation, Field, Jurisdiction, LegalStatus
-from projects.models import Achievement, AchievementEvent, Inventor, IPItem
+from projects.choices import (
+    AchievementStatus,
+    Cooperation,
+    Field,
+    Jurisdiction,
+    LegalStatus,
+    ProjectStage,
+)
+from projects.models import (
+    Achievement,
+    AchievementEvent,
+    Inventor,
+    IPItem,
+    Milestone,
+    Product,
+    Project,
+    ProjectEvent,
+)
 
 DMTO_TITLE = "甲醇制烯烃（DMTO）成套技术"
 
@@ -204,3 +220,109 @@ def _create(data: dict, owner: Organization, alliance: Alliance) -> Achievement:
     )
     achievement.refresh_from_db()
     return achievement
+
+
+# --- The industrial chain: DMTO through pilot and industrialization at Levima -------------
+
+LEVIMA = "联泓新材料科技股份有限公司"
+PILOT_CENTRE = "先进材料中试工程研究中心（示例）"
+DMTO_PROJECT = "DMTO 下游高端材料产业化（示例）"
+
+# name, launch, annual output (t/a), domestic share %, application areas, replaced import
+PRODUCTS = [
+    (
+        "高熔指均聚聚丙烯",
+        "2019-06-01",
+        "200000",
+        "35.00",
+        "透明一次性餐盒、奶茶杯等快消品包装",
+        "进口高熔指透明聚丙烯专用料",
+    ),
+    (
+        "高 VA 含量 EVA 电缆料",
+        "2019-09-15",
+        "100000",
+        "40.00",
+        "电缆专用料",
+        "进口高 VA 含量 EVA 树脂",
+    ),
+    (
+        "FL02528 光伏胶膜料",
+        "2020-03-20",
+        "60000",
+        "20.00",
+        "太阳能光伏胶膜",
+        "进口光伏级 EVA 胶膜料",
+    ),
+    (
+        "环氧乙烷衍生物",
+        "2019-12-01",
+        "150000",
+        "10.00",
+        "日化、建筑、纺织、金属加工、农药",
+        "同类进口精细化学品",
+    ),
+]
+
+MILESTONES = [
+    ("中试装置建成", "2018-07-31", "2018-07-20"),
+    ("工业装置投料试车", "2019-03-31", "2019-03-25"),
+    ("光伏胶膜料通过客户认证", "2020-02-29", "2020-03-01"),
+    ("扩产可行性研究", "2026-06-30", None),
+]
+
+
+def load_projects() -> Project | None:
+    achievement = Achievement.objects.filter(title=DMTO_TITLE).first()
+    if achievement is None or Project.objects.filter(title=DMTO_PROJECT).exists():
+        return Project.objects.filter(title=DMTO_PROJECT).first()
+    levima = Organization.objects.get(name=LEVIMA)
+    pilot = Organization.objects.get(name=PILOT_CENTRE)
+    project = Project.objects.create(
+        achievement=achievement,
+        title=DMTO_PROJECT,
+        pilot_organization=pilot,
+        enterprise=levima,
+        stage=ProjectStage.MARKET,
+        planned_capacity=Decimal("600000"),
+        actual_capacity=Decimal("510000"),
+        capacity_unit="t/a",
+        budget=Decimal("850000000.00"),
+        started_on=datetime.date(2018, 4, 2),
+        pilot_started_on=datetime.date(2018, 4, 2),
+        industrialization_started_on=datetime.date(2018, 10, 8),
+        market_launched_on=datetime.date(2019, 6, 1),
+    )
+    ProjectEvent.objects.bulk_create(
+        ProjectEvent(project=project, from_status=from_stage, to_status=to_stage, at=_at(day))
+        for from_stage, to_stage, day in [
+            ("", "pilot", "2018-04-02"),
+            ("pilot", "industrialization", "2018-10-08"),
+            ("industrialization", "market", "2019-06-01"),
+        ]
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            project=project,
+            title=title,
+            due_on=datetime.date.fromisoformat(due),
+            done_on=datetime.date.fromisoformat(done) if done else None,
+            owner_organization=levima,
+        )
+        for title, due, done in MILESTONES
+    )
+    Product.objects.bulk_create(
+        Product(
+            project=project,
+            enterprise=levima,
+            name=name,
+            launch_date=datetime.date.fromisoformat(launch),
+            annual_output=Decimal(output),
+            domestic_market_share=Decimal(share),
+            application_areas=areas,
+            replaces_import=True,
+            replaced_product=replaced,
+        )
+        for name, launch, output, share, areas, replaced in PRODUCTS
+    )
+    return project

@@ -1,13 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliance import roles
 from alliance.forms import ConstraintValidatedModelForm
-from members.models import Alliance
-from projects.choices import Cooperation
+from members.models import Alliance, Organization
+from projects.choices import Cooperation, ProjectStage
 from projects.files import validate_attachment
-from projects.models import Achievement, Inventor, IPItem
+from projects.models import Achievement, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
 
 
@@ -170,3 +171,92 @@ class ReviewForm(forms.Form):
         ):
             self.add_error("comment", _("Give the comment the submitter will see."))
         return cleaned
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProjectForm(ConstraintValidatedModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "pilot_organization",
+            "enterprise",
+            "planned_capacity",
+            "capacity_unit",
+            "budget",
+            "started_on",
+        ]
+        widgets = {"started_on": DateInput()}
+
+    def __init__(self, *args, achievement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.achievement = achievement
+        members = Organization.objects.filter(
+            memberships__alliance_id=achievement.alliance_id, memberships__status="active"
+        ).distinct()
+        self.fields["pilot_organization"].queryset = members
+        self.fields["enterprise"].queryset = members
+        self.fields["title"].required = False
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Move to"), choices=())
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the project goes on hold or is terminated."),
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [
+            (stage, ProjectStage(stage).label) for stage in project.legal_moves
+        ]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class MilestoneForm(ConstraintValidatedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "owner_organization"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["owner_organization"].queryset = Organization.objects.filter(
+            pk__in=[pk for pk in (project.enterprise_id, project.pilot_organization_id) if pk]
+        )
+
+
+class ProductForm(ConstraintValidatedModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "launch_date",
+            "annual_output",
+            "output_unit",
+            "domestic_market_share",
+            "application_areas",
+            "replaces_import",
+            "replaced_product",
+        ]
+        widgets = {"launch_date": DateInput()}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.instance.enterprise_id = project.enterprise_id

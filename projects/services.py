@@ -6,6 +6,8 @@ function checks who may do it, the current status, the data, then saves and reco
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,9 +18,19 @@ from django.utils.translation import gettext as _
 from alliance import roles
 from alliance.notify import notify_on_commit
 from members.models import Membership
-from projects.choices import EDITABLE_STATUSES, AchievementStatus
+from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
 from projects.files import validate_attachment
-from projects.models import Achievement, AchievementEvent, Attachment, Inventor, IPItem
+from projects.models import (
+    Achievement,
+    AchievementEvent,
+    Attachment,
+    Inventor,
+    IPItem,
+    Milestone,
+    Product,
+    Project,
+    ProjectEvent,
+)
 from projects.validators import validate_inventors
 
 
@@ -287,3 +299,172 @@ def achievement_delete(*, achievement: Achievement, actor) -> None:
     for attachment in achievement.attachments.all():
         transaction.on_commit(lambda a=attachment: a.file.delete(save=False))
     achievement.delete()
+
+
+# --- Projects, milestones, products ---------------------------------------------------------
+
+
+# The project date each stage sets when it is first reached.
+STAGE_DATES = {
+    ProjectStage.PILOT: "pilot_started_on",
+    ProjectStage.INDUSTRIALIZATION: "industrialization_started_on",
+    ProjectStage.MARKET: "market_launched_on",
+    ProjectStage.COMPLETED: "completed_on",
+}
+
+
+def _check_project_runner(project: Project, actor) -> None:
+    """The alliance's secretariat or a user of the industrializing enterprise."""
+    if actor.is_superuser:
+        return
+    alliance_id = project.achievement.alliance_id
+    if alliance_id in roles.served_alliance_id_set(actor):
+        return
+    if project.enterprise_id and roles.organization_id(actor) == project.enterprise_id:
+        return
+    raise PermissionDenied(
+        _("Only the alliance's secretariat or the industrializing enterprise runs this project.")
+    )
+
+
+def _at_date(day: datetime.date) -> datetime.datetime:
+    """The moment recorded for a move dated ``day``: now if today, else noon of that day."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@transaction.atomic
+def project_save(*, project: Project, actor) -> Project:
+    """Open a project from an accepted achievement, or edit its plan (not its stage)."""
+    creating = project.pk is None
+    if creating:
+        project.stage = ProjectStage.PILOT
+        project.started_on = project.started_on or timezone.localdate()
+        project.pilot_started_on = project.started_on
+        project.created_by = actor
+        if not project.title and project.achievement_id:
+            project.title = project.achievement.title
+    else:
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        for field in ("stage", "stage_reason", "resume_stage", *STAGE_DATES.values()):
+            setattr(project, field, getattr(current, field))
+        _check_project_runner(current, actor)
+    _check_project_runner(project, actor)
+    project.full_clean()
+    project.save()
+    if creating:
+        ProjectEvent.objects.create(
+            project=project,
+            from_status="",
+            to_status=project.stage,
+            actor=actor,
+            at=_at_date(project.started_on),
+        )
+    return project
+
+
+@transaction.atomic
+def project_move(
+    *, project: Project, actor, stage: str, comment: str = "", on: datetime.date | None = None
+) -> Project:
+    """Move a project to its next stage, on hold or terminated, by legal moves only."""
+    project = Project.objects.select_for_update().select_related("achievement").get(pk=project.pk)
+    _check_project_runner(project, actor)
+    if stage not in project.legal_moves:
+        raise ValidationError(
+            {
+                "stage": _("A project in “%(current)s” cannot move to “%(target)s”.")
+                % {
+                    "current": project.get_stage_display(),
+                    "target": ProjectStage(stage).label if stage in ProjectStage.values else stage,
+                }
+            },
+            code="illegal_transition",
+        )
+    comment = (comment or "").strip()
+    if stage in REASONED_STAGES and not comment:
+        raise ValidationError({"comment": _("Give the reason.")}, code="required")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A move cannot be dated in the future.")})
+    last = project.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and on < timezone.localtime(last).date():
+        raise ValidationError({"on": _("A move cannot be dated before the previous one.")})
+    previous = project.stage
+    if stage == ProjectStage.ON_HOLD:
+        project.resume_stage = previous
+        project.stage_reason = comment
+    elif stage == ProjectStage.TERMINATED:
+        project.stage_reason = comment
+    else:
+        project.resume_stage = ""
+        project.stage_reason = ""
+    project.stage = stage
+    date_field = STAGE_DATES.get(stage)
+    if date_field and getattr(project, date_field) is None:
+        setattr(project, date_field, on)
+    project.full_clean()
+    project.save()
+    ProjectEvent.objects.create(
+        project=project,
+        from_status=previous,
+        to_status=stage,
+        actor=actor,
+        comment=comment,
+        at=_at_date(on),
+    )
+    return project
+
+
+def _check_milestone_editor(project: Project, actor) -> None:
+    if actor.is_superuser:
+        return
+    if project.achievement.alliance_id in roles.served_alliance_id_set(actor):
+        return
+    if roles.organization_id(actor) in (project.enterprise_id, project.pilot_organization_id):
+        return
+    raise PermissionDenied(
+        _(
+            "Only the project's enterprise, its pilot organisation or the secretariat "
+            "updates its milestones."
+        )
+    )
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, actor) -> Milestone:
+    project = Project.objects.select_related("achievement").get(pk=milestone.project_id)
+    _check_milestone_editor(project, actor)
+    if milestone.pk:
+        current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if current.project_id != milestone.project_id:
+            raise ValidationError({"project": _("A milestone stays with its project.")})
+    if milestone.done_on and milestone.done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A milestone cannot be done in the future.")})
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_done(
+    *, milestone: Milestone, actor, on: datetime.date | None = None
+) -> Milestone:
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.done_on is not None:
+        raise ValidationError(_("This milestone is already done."), code="illegal_transition")
+    milestone.done_on = on or timezone.localdate()
+    return milestone_save(milestone=milestone, actor=actor)
+
+
+@transaction.atomic
+def product_save(*, product: Product, actor) -> Product:
+    """Record a product of a project; made by the project's enterprise unless said."""
+    project = Project.objects.select_related("achievement").get(pk=product.project_id)
+    _check_project_runner(project, actor)
+    if not product.enterprise_id:
+        product.enterprise_id = project.enterprise_id
+    product.full_clean()
+    product.save()
+    return product

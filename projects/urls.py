@@ -23,4 +23,21 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("review/achievements/", views.review_queue, name="review_queue"),
+    path("achievements/<int:pk>/canal/", views.achievement_canal, name="canal"),
+    path(
+        "achievements/<int:achievement_pk>/projects/new/",
+        views.project_create,
+        name="project_new",
+    ),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/move/", views.project_move, name="project_move"),
+    path("projects/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone>/done/",
+        views.milestone_done,
+        name="milestone_done",
+    ),
+    path("projects/<int:pk>/products/", views.product_add, name="product_add"),
+    path("milestones/overdue/", views.overdue_milestones, name="overdue_milestones"),
 ]

@@ -9,11 +9,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance import roles
+from alliance.canal import achievement_thread
 from projects import services
 from projects.choices import AchievementStatus
-from projects.filtersets import AchievementFilterSet
-from projects.forms import AchievementForm, InventorFormSet, IPItemFormSet, ReviewForm
-from projects.models import Achievement, AchievementEvent
+from projects.filtersets import AchievementFilterSet, ProjectFilterSet
+from projects.forms import (
+    AchievementForm,
+    InventorFormSet,
+    IPItemFormSet,
+    MilestoneForm,
+    MoveForm,
+    ProductForm,
+    ProjectForm,
+    ReviewForm,
+)
+from projects.models import Achievement, AchievementEvent, Milestone, Project, ProjectEvent
 
 PAGE_SIZE = 20
 
@@ -54,6 +64,13 @@ def achievement_detail(request, pk):
         )
     if context["can_review"]:
         context["review_form"] = ReviewForm()
+    if request.user.is_authenticated:
+        context["projects"] = (
+            Project.objects.visible_to(request.user)
+            .filter(achievement=achievement)
+            .select_related("enterprise")
+        )
+        context["may_open_project"] = _may_open_project(request.user, achievement)
     return render(request, "projects/achievement_detail.html", context)
 
 
@@ -225,3 +242,190 @@ def achievement_review(request, pk):
     else:
         messages.success(request, _("Decision recorded; the submitter has been told."))
     return redirect(achievement)
+
+
+# --- Projects, milestones, products, the canal ------------------------------------------
+
+
+def _may_open_project(user, achievement) -> bool:
+    if achievement.status != AchievementStatus.ACCEPTED:
+        return False
+    if user.is_superuser or achievement.alliance_id in roles.served_alliance_id_set(user):
+        return True
+    org_id = roles.organization_id(user)
+    return (
+        org_id is not None
+        and achievement.alliance.memberships.filter(
+            organization_id=org_id, status="active", organization__kind="enterprise"
+        ).exists()
+    )
+
+
+@login_required
+def project_list(request):
+    queryset = (
+        Project.objects.visible_to(request.user)
+        .select_related("achievement__alliance", "enterprise", "pilot_organization")
+        .with_overdue()
+    )
+    filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(rows.order_by("-started_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/project_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def project_create(request, achievement_pk):
+    achievement = get_object_or_404(
+        Achievement.objects.visible_to(request.user).select_related("alliance"), pk=achievement_pk
+    )
+    if not _may_open_project(request.user, achievement):
+        raise PermissionDenied(_("You cannot open a project from this achievement."))
+    initial = {"title": achievement.title}
+    org_id = roles.organization_id(request.user)
+    if org_id and not roles.is_secretariat(request.user):
+        initial["enterprise"] = org_id
+    form = ProjectForm(request.POST or None, achievement=achievement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_save(project=form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The project was opened in the pilot stage."))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "achievement": achievement})
+
+
+def _project_or_404(request, pk):
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "achievement__alliance", "achievement__organization", "enterprise", "pilot_organization"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def project_detail(request, pk, move_form=None, milestone_form=None, product_form=None):
+    project = _project_or_404(request, pk)
+    runs = Project.objects.editable_by(request.user).filter(pk=pk).exists()
+    milestone_editor = Milestone.objects.editable_by(request.user).filter(project=project)
+    context = {
+        "project": project,
+        "events": ProjectEvent.objects.filter(project=project).select_related("actor"),
+        "milestones": project.milestones.select_related("owner_organization"),
+        "products": project.products.select_related("enterprise"),
+        "runs": runs,
+        "edits_milestones": runs
+        or request.user.is_superuser
+        or roles.organization_id(request.user)
+        in (project.enterprise_id, project.pilot_organization_id)
+        or milestone_editor.exists(),
+    }
+    if runs and project.legal_moves:
+        context["move_form"] = move_form or MoveForm(project=project)
+    if context["edits_milestones"]:
+        context["milestone_form"] = milestone_form or MilestoneForm(project=project)
+    if runs:
+        context["product_form"] = product_form or ProductForm(project=project)
+    status = 400 if any(f is not None for f in (move_form, milestone_form, product_form)) else 200
+    return render(request, "projects/project_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def project_move(request, pk):
+    project = _project_or_404(request, pk)
+    form = MoveForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.project_move(
+                project=project,
+                actor=request.user,
+                stage=form.cleaned_data["stage"],
+                comment=form.cleaned_data["comment"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The project moved on."))
+            return redirect(project)
+    return project_detail(request, pk, move_form=form)
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    project = _project_or_404(request, pk)
+    form = MilestoneForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.milestone_save(milestone=form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect(project)
+    return project_detail(request, pk, milestone_form=form)
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk, milestone):
+    project = _project_or_404(request, pk)
+    item = get_object_or_404(project.milestones, pk=milestone)
+    try:
+        services.milestone_mark_done(milestone=item, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Milestone marked done."))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def product_add(request, pk):
+    project = _project_or_404(request, pk)
+    form = ProductForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.product_save(product=form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("Product added."))
+            return redirect(project)
+    return project_detail(request, pk, product_form=form)
+
+
+@login_required
+def overdue_milestones(request):
+    """The secretariat's list of overdue milestones across its alliances' projects."""
+    milestones = (
+        Milestone.objects.visible_to(request.user)
+        .overdue()
+        .select_related(
+            "project__enterprise", "project__achievement__alliance", "owner_organization"
+        )
+        .order_by("due_on", "id")
+    )
+    page = Paginator(milestones, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/overdue_milestones.html", {"page": page})
+
+
+@login_required
+def achievement_canal(request, pk):
+    achievement = get_object_or_404(
+        Achievement.objects.visible_to(request.user).select_related("organization", "alliance"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "projects/canal.html",
+        {"achievement": achievement, "hops": achievement_thread(achievement, request.user)},
+    )

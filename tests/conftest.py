@@ -16,6 +16,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     UserFactory,
+    member_achievement,
 )
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -112,3 +113,53 @@ def api():
             return self
 
     return Client()
+
+
+# --- Achievements and projects ----------------------------------------------------------
+
+
+@pytest.fixture
+def draft_a(org_a, alliance_a):
+    """A draft of institute A in alliance A."""
+    return member_achievement(org_a, alliance_a)
+
+
+@pytest.fixture
+def submitted_a(org_a, alliance_a):
+    return member_achievement(org_a, alliance_a, status="submitted")
+
+
+@pytest.fixture
+def accepted_a(org_a, alliance_a):
+    return member_achievement(org_a, alliance_a, status="accepted")
+
+
+@pytest.fixture
+def pdf_bytes():
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def enterprise_a(alliance_a):
+    """An enterprise that is a member of alliance A."""
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    organization = OrganizationFactory(name="联泓新材料A", kind="enterprise")
+    MembershipFactory(alliance=alliance_a, organization=organization)
+    return organization
+
+
+@pytest.fixture
+def enterprise_user(enterprise_a):
+    from tests.factories import ContactFactory, UserFactory
+
+    user = UserFactory(username="ent_a")
+    ContactFactory(organization=enterprise_a, user=user)
+    return user
+
+
+@pytest.fixture
+def project_a(accepted_a, enterprise_a):
+    from tests.factories import ProjectFactory
+
+    return ProjectFactory(achievement=accepted_a, enterprise=enterprise_a)

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -10,6 +11,8 @@ from django.contrib.auth.models import Group
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Alliance, Contact, Membership, MembershipApplication, Organization
 from members.validators import CREDIT_CODE_CHARSET, credit_code_check_character
+from projects.choices import AchievementStatus, Field
+from projects.models import Achievement, Inventor, IPItem, Milestone, Product, Project
 
 
 def make_credit_code(seed: int | None = None) -> str:
@@ -98,11 +101,6 @@ class MembershipApplicationFactory(factory.django.DjangoModelFactory):
 
 # --- projects ------------------------------------------------------------------------------
 
-from decimal import Decimal  # noqa: E402
-
-from projects.choices import AchievementStatus, Field  # noqa: E402
-from projects.models import Achievement, Inventor, IPItem  # noqa: E402
-
 
 class AchievementFactory(factory.django.DjangoModelFactory):
     """An achievement with two inventors (60/40) and one patent; ``status`` as asked."""
@@ -110,6 +108,15 @@ class AchievementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Achievement
         skip_postgeneration_save = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # The achievement and its inventors in one transaction, as the services write them:
+        # the database checks a submitted achievement's shares at commit.
+        from django.db import transaction
+
+        with transaction.atomic():
+            return super()._generate(strategy, params)
 
     organization = factory.SubFactory(OrganizationFactory)
     alliance = factory.SubFactory(AllianceFactory)
@@ -142,3 +149,36 @@ def member_achievement(organization, alliance, **kwargs):
     if not organization.memberships.filter(alliance=alliance, status="active").exists():
         MembershipFactory(organization=organization, alliance=alliance)
     return AchievementFactory(organization=organization, alliance=alliance, **kwargs)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project in the pilot stage; the achievement must be accepted (the database says so)."""
+
+    class Meta:
+        model = Project
+
+    achievement = factory.SubFactory(AchievementFactory, status="accepted")
+    title = factory.LazyAttribute(lambda p: f"项目 {p.achievement.title}")
+    enterprise = factory.SubFactory(OrganizationFactory, kind="enterprise")
+    started_on = datetime.date(2024, 1, 10)
+    pilot_started_on = factory.LazyAttribute(lambda p: p.started_on)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"里程碑{n}")
+    due_on = datetime.date(2030, 1, 1)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    project = factory.SubFactory(ProjectFactory)
+    enterprise = factory.LazyAttribute(lambda p: p.project.enterprise)
+    name = factory.Sequence(lambda n: f"产品{n}")
+    replaces_import = True
+    replaced_product = "进口同类产品"

@@ -8,6 +8,9 @@ from rest_framework.exceptions import PermissionDenied
 
 from alliance import roles
 
+# ``write_roles`` for resources any logged-in user may write, the services checking whom for.
+ANY_AUTHENTICATED = ("*",)
+
 
 class WriteRolesPermission(permissions.BasePermission):
     """Reads follow the viewset's queryset scoping; writes need one of its ``write_roles``."""
@@ -18,6 +21,8 @@ class WriteRolesPermission(permissions.BasePermission):
         user = request.user
         if not user.is_authenticated:
             return False
+        if view.write_roles == ANY_AUTHENTICATED:
+            return True
         return user.is_superuser or bool(set(view.write_roles) & roles.role_names(user))
 
 

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from projects.choices import Cooperation
-from projects.models import Achievement, Attachment, Inventor, IPItem
+from alliance.api.serializers import ValidatedModelSerializer
+from projects.choices import Cooperation, ProjectStage
+from projects.models import Achievement, Attachment, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
 
 
@@ -108,3 +109,125 @@ class AchievementSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+class ProjectSerializer(ValidatedModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    overdue_milestones = serializers.IntegerField(source="overdue_count", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "achievement",
+            "title",
+            "pilot_organization",
+            "enterprise",
+            "enterprise_name",
+            "stage",
+            "stage_reason",
+            "planned_capacity",
+            "actual_capacity",
+            "capacity_unit",
+            "budget",
+            "started_on",
+            "pilot_started_on",
+            "industrialization_started_on",
+            "market_launched_on",
+            "completed_on",
+            "overdue_milestones",
+            "created",
+            "updated",
+        ]
+        read_only_fields = [
+            "stage",
+            "stage_reason",
+            "pilot_started_on",
+            "industrialization_started_on",
+            "market_launched_on",
+            "completed_on",
+        ]
+        extra_kwargs = {"title": {"required": False}, "started_on": {"required": False}}
+
+    def validate(self, attrs):
+        # Defaults the service would set, so that full_clean sees a complete project.
+        if self.instance is None:
+            achievement = attrs.get("achievement")
+            attrs.setdefault("title", getattr(achievement, "title", "")[:300])
+            from django.utils import timezone
+
+            attrs.setdefault("started_on", timezone.localdate())
+        return super().validate(attrs)
+
+
+class MoveSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=ProjectStage.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    on = serializers.DateField(required=False, help_text="The date of the move (today if omitted).")
+
+
+class MilestoneSerializer(ValidatedModelSerializer):
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "project",
+            "title",
+            "due_on",
+            "done_on",
+            "owner_organization",
+            "is_overdue",
+            "created",
+            "updated",
+        ]
+
+
+class ProductSerializer(ValidatedModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "project",
+            "enterprise",
+            "enterprise_name",
+            "name",
+            "launch_date",
+            "annual_output",
+            "output_unit",
+            "domestic_market_share",
+            "application_areas",
+            "replaces_import",
+            "replaced_product",
+            "created",
+            "updated",
+        ]
+        extra_kwargs = {"enterprise": {"required": False}}
+
+    def validate(self, attrs):
+        if self.instance is None and "enterprise" not in attrs and attrs.get("project"):
+            attrs["enterprise"] = attrs["project"].enterprise
+        return super().validate(attrs)
+
+
+class CanalHopSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    chain = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+    organization = serializers.CharField(allow_null=True)
+    days = serializers.IntegerField(
+        allow_null=True, help_text="Days since the previous hop reached."
+    )
+
+
+class CanalThreadSerializer(serializers.Serializer):
+    achievement = serializers.IntegerField()
+    title = serializers.CharField()
+    hops = CanalHopSerializer(many=True)

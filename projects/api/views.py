@@ -7,15 +7,26 @@ from rest_framework.response import Response
 
 from alliance import roles
 from alliance.api.serializers import CommentSerializer
-from alliance.api.viewsets import ScopedModelViewSet
+from alliance.api.viewsets import ANY_AUTHENTICATED, ScopedModelViewSet
+from alliance.canal import achievement_thread
 from projects import services
 from projects.api.serializers import (
     AchievementSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    CanalThreadSerializer,
+    MilestoneSerializer,
+    MoveSerializer,
+    ProductSerializer,
+    ProjectSerializer,
 )
-from projects.filtersets import AchievementFilterSet
-from projects.models import Achievement
+from projects.filtersets import (
+    AchievementFilterSet,
+    MilestoneFilterSet,
+    ProductFilterSet,
+    ProjectFilterSet,
+)
+from projects.models import Achievement, Milestone, Product, Project
 
 
 class AchievementViewSet(ScopedModelViewSet):
@@ -97,6 +108,18 @@ class AchievementViewSet(ScopedModelViewSet):
         """The secretariat rejects it; the comment (the reason) is required."""
         return self._transition(request, services.achievement_reject)
 
+    @extend_schema(responses=CanalThreadSerializer)
+    @action(detail=True, methods=["get"])
+    def canal(self, request, pk=None):
+        """The achievement's thread from IP to exit: each hop's date, organisation and days."""
+        achievement = self.get_object()
+        thread = {
+            "achievement": achievement.pk,
+            "title": achievement.title,
+            "hops": achievement_thread(achievement, request.user),
+        }
+        return Response(CanalThreadSerializer(thread).data)
+
     @extend_schema(
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer},
@@ -115,3 +138,84 @@ class AchievementViewSet(ScopedModelViewSet):
             AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+class ProjectViewSet(ScopedModelViewSet):
+    """Commercialization projects; the stage changes only through ``move``."""
+
+    queryset = Project.objects.select_related(
+        "enterprise"  # enterprise_name
+    ).with_overdue()  # overdue_milestones
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    ordering_fields = ["started_on", "title", "stage", "budget"]
+    ordering = ["-started_on", "-id"]
+    write_roles = ANY_AUTHENTICATED  # the services check the organisation
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def save_new(self, serializer):
+        return services.project_save(
+            project=Project(**serializer.validated_data), actor=self.request.user
+        )
+
+    def save_changes(self, serializer):
+        project = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(project, key, value)
+        return services.project_save(project=project, actor=self.request.user)
+
+    @extend_schema(request=MoveSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the project to its next stage, on hold or terminated (with a comment)."""
+        project = self.get_object()
+        body = MoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.project_move(project=project, actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=project.pk)).data)
+
+
+class MilestoneViewSet(ScopedModelViewSet):
+    queryset = Milestone.objects.all()
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilterSet
+    ordering_fields = ["due_on", "done_on"]
+    ordering = ["due_on", "id"]
+    write_roles = ANY_AUTHENTICATED
+
+    def save_new(self, serializer):
+        return services.milestone_save(
+            milestone=Milestone(**serializer.validated_data), actor=self.request.user
+        )
+
+    def save_changes(self, serializer):
+        milestone = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(milestone, key, value)
+        return services.milestone_save(milestone=milestone, actor=self.request.user)
+
+
+class ProductViewSet(ScopedModelViewSet):
+    """Products made from the projects; public to read (with their import substitution)."""
+
+    queryset = Product.objects.select_related("enterprise")  # enterprise_name
+    serializer_class = ProductSerializer
+    filterset_class = ProductFilterSet
+    ordering_fields = ["name", "launch_date", "domestic_market_share"]
+    ordering = ["name", "id"]
+    public_read = True
+    write_roles = ANY_AUTHENTICATED
+
+    def save_new(self, serializer):
+        return services.product_save(
+            product=Product(**serializer.validated_data), actor=self.request.user
+        )
+
+    def save_changes(self, serializer):
+        product = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(product, key, value)
+        return services.product_save(product=product, actor=self.request.user)

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         roles.ensure_role_groups()
         organizations = members_demo.load()
         projects_demo.load(members_demo.ADVANCED_MATERIALS)
+        projects_demo.load_projects()
         if logins or settings.DEBUG:
             self._logins(organizations)
             self.stdout.write(f"Demo logins ready; password: {DEMO_PASSWORD}")
@@ -68,5 +69,7 @@ class Command(BaseCommand):
         )
         fund = self._user("fund", group=roles.FUND_MANAGER, first_name="基金经理")
         self._contact(fund, organizations["中国科学院控股有限公司"], "产业基金投资经理")
+        enterprise = self._user("enterprise", first_name="联泓新科")
+        self._contact(enterprise, organizations["联泓新材料科技股份有限公司"], "联泓新科项目经理")
         self._user("analyst", group=roles.HOLDING_ANALYST, first_name="控股分析师")
         self._user("admin", is_staff=True, is_superuser=True, email="admin@example.cn")
