@@ -2,8 +2,10 @@
 
 Each hop is a dated event from the recorded history (status changes and the dates the
 project moves set), never "now": the days a hop took are the days between it and the
-previous hop that was reached. Apps add their hops through ``register_hops``: the projects
-app gives pilot, industrialization and market; the funds app the deal, investment and exit.
+previous hop that was reached; a hop that began before the previous one (a deal sourced
+while the product was still in industrialization, say) took 0 days. Apps add their hops
+through ``register_hops``: the projects app gives pilot, industrialization and market; the
+funds app the deal, investment and exit.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def achievement_thread(achievement, user) -> list[Hop]:
         )
         if hop.on is not None:
             if previous is not None:
-                hop.days = (hop.on - previous).days
-            previous = hop.on
+                hop.days = max(0, (hop.on - previous).days)
+            previous = max(previous, hop.on) if previous is not None else hop.on
         hops.append(hop)
     return hops

@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "members.choices.MembershipStatus",
         "ApplicationStatusEnum": "members.choices.ApplicationStatus",
         "CapacityUnitEnum": "projects.choices.CapacityUnit",
+        "DealStageEnum": "funds.choices.DealStage",
+        "ProjectStageEnum": "projects.choices.ProjectStage",
+        "ExitKindEnum": "funds.choices.ExitKind",
+        "OrganizationKindEnum": "members.choices.OrganizationKind",
+        "FundStatusEnum": "funds.choices.FundStatus",
     },
 }
 

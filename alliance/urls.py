@@ -10,6 +10,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("", include("members.urls")),
     path("", include("projects.urls")),
+    path("", include("funds.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Industry funds")
+
+    def ready(self):
+        from alliance.canal import register_hops
+        from alliance.validation import register_database_rule
+        from funds.canal import hops
+
+        register_hops(hops)
+        register_database_rule(
+            "funds_investment_within_commitments",
+            _("The fund cannot invest more than its limited partners committed."),
+        )
+        register_database_rule(
+            "funds_calls_within_commitments",
+            _("The fund cannot call more than its limited partners committed."),
+        )

@@ -182,3 +182,56 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"产品{n}")
     replaces_import = True
     replaced_product = "进口同类产品"
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    """A fund with the default criteria (through the service's defaults)."""
+
+    class Meta:
+        model = "funds.Fund"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"测试基金{n}")
+    manager = factory.SubFactory(OrganizationFactory, kind="investor")
+    target_size = Decimal("1000000000.00")
+    vintage_year = 2020
+
+    @factory.post_generation
+    def criteria(self, create, value, **kwargs):
+        from funds.choices import DEFAULT_CRITERIA
+        from funds.models import ReviewCriterion
+
+        ReviewCriterion.objects.bulk_create(
+            ReviewCriterion(fund=self, key=key, name=str(name), weight=Decimal(weight), position=i)
+            for i, (key, name, weight) in enumerate(DEFAULT_CRITERIA)
+        )
+
+    @factory.post_generation
+    def team(self, create, users, **kwargs):
+        for user in users or ():
+            self.team.add(user)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funds.Commitment"
+
+    fund = factory.SubFactory(FundFactory)
+    limited_partner = factory.SubFactory(OrganizationFactory, kind="investor")
+    amount = Decimal("1000000.00")
+    committed_on = datetime.date(2020, 1, 1)
+
+
+class DealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funds.Deal"
+
+    fund = factory.SubFactory(FundFactory)
+    company = factory.SubFactory(OrganizationFactory, kind="enterprise")
+    owner = factory.LazyAttribute(lambda d: d.fund.team.first() or UserFactory())
+    requested_amount = Decimal("1000000.00")
+    stage = "sourced"
+    stage_changed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    stage_reason = factory.LazyAttribute(
+        lambda d: "原因" if d.stage in ("declined", "on_hold") else ""
+    )

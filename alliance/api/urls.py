@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.authtoken.views import obtain_auth_token
 
+from funds.api.urls import router as funds_router
 from members.api.urls import router as members_router
 from projects.api.urls import router as projects_router
 
@@ -16,7 +17,7 @@ class APIRootView(routers.APIRootView):
 
 router = routers.DefaultRouter()
 router.APIRootView = APIRootView
-for app_router in (members_router, projects_router):
+for app_router in (members_router, projects_router, funds_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

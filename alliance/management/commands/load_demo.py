@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from alliance import roles
+from funds import demo as funds_demo
 from members import demo as members_demo
 from members.models import Alliance, Contact
 from projects import demo as projects_demo
@@ -30,9 +31,11 @@ class Command(BaseCommand):
         organizations = members_demo.load()
         projects_demo.load(members_demo.ADVANCED_MATERIALS)
         projects_demo.load_projects()
+        fund_user = None
         if logins or settings.DEBUG:
-            self._logins(organizations)
+            fund_user = self._logins(organizations)
             self.stdout.write(f"Demo logins ready; password: {DEMO_PASSWORD}")
+        funds_demo.load(fund_user)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _user(self, username, *, group=None, **extra):
@@ -73,3 +76,4 @@ class Command(BaseCommand):
         self._contact(enterprise, organizations["联泓新材料科技股份有限公司"], "联泓新科项目经理")
         self._user("analyst", group=roles.HOLDING_ANALYST, first_name="控股分析师")
         self._user("admin", is_staff=True, is_superuser=True, email="admin@example.cn")
+        return fund

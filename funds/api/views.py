@@ -1,0 +1,259 @@
+import datetime
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance import roles
+from alliance.api.viewsets import ScopedModelViewSet
+from funds import services
+from funds.api.serializers import (
+    CapitalCallSerializer,
+    CommitmentSerializer,
+    CommitteeDecisionSerializer,
+    DealMoveSerializer,
+    DealReviewSerializer,
+    DealSerializer,
+    ExitSerializer,
+    FundMetricsSerializer,
+    FundSerializer,
+    InvestmentSerializer,
+    PaymentSerializer,
+    ValuationSerializer,
+)
+from funds.filtersets import (
+    CapitalCallFilterSet,
+    CommitmentFilterSet,
+    CommitteeDecisionFilterSet,
+    DealFilterSet,
+    DealReviewFilterSet,
+    ExitFilterSet,
+    FundFilterSet,
+    InvestmentFilterSet,
+    ValuationFilterSet,
+)
+from funds.metrics import fund_figures
+from funds.models import (
+    CapitalCall,
+    Commitment,
+    CommitteeDecision,
+    Deal,
+    DealReview,
+    Exit,
+    Fund,
+    Investment,
+    Valuation,
+)
+
+
+class FundDataViewSet(ScopedModelViewSet):
+    """Fund data: the fund's team and the holding's analysts read; the team writes."""
+
+    write_roles = (roles.FUND_MANAGER,)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class FundViewSet(FundDataViewSet):
+    queryset = Fund.objects.select_related("manager").prefetch_related(
+        "team",  # team
+        "criteria",  # criteria
+    )
+    serializer_class = FundSerializer
+    filterset_class = FundFilterSet
+    ordering_fields = ["name", "vintage_year", "target_size"]
+    ordering = ["-vintage_year", "name"]
+
+    def save_new(self, serializer):
+        return services.fund_save(fund=Fund(**serializer.validated_data), actor=self.request.user)
+
+    def save_changes(self, serializer):
+        fund = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(fund, key, value)
+        return services.fund_save(fund=fund, actor=self.request.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default: today.")],
+        responses=FundMetricsSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def metrics(self, request, pk=None):
+        """Committed, called, paid in, invested, distributed, NAV, DPI, RVPI, TVPI, IRR, MOIC."""
+        fund = self.get_object()
+        as_of = None
+        if request.query_params.get("as_of"):
+            try:
+                as_of = datetime.date.fromisoformat(request.query_params["as_of"])
+            except ValueError as error:
+                raise serializers.ValidationError(
+                    {"as_of": ["Give a date as YYYY-MM-DD."]}
+                ) from error
+        figures = fund_figures(fund, as_of)
+        data = {**figures.__dict__, "currency": fund.currency}
+        return Response(FundMetricsSerializer(data).data)
+
+
+class CommitmentViewSet(FundDataViewSet):
+    queryset = Commitment.objects.select_related("limited_partner")  # limited_partner_name
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilterSet
+    ordering_fields = ["amount", "committed_on"]
+    ordering = ["fund", "-amount", "id"]
+
+    def save_new(self, serializer):
+        return services.commitment_save(
+            commitment=Commitment(**serializer.validated_data), actor=self.request.user
+        )
+
+    def save_changes(self, serializer):
+        commitment = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(commitment, key, value)
+        return services.commitment_save(commitment=commitment, actor=self.request.user)
+
+
+class CapitalCallViewSet(FundDataViewSet):
+    """Capital calls; their allocations are created with them, pro rata to commitments."""
+
+    queryset = CapitalCall.objects.prefetch_related("allocations")  # allocations
+    serializer_class = CapitalCallSerializer
+    filterset_class = CapitalCallFilterSet
+    ordering_fields = ["call_date", "number", "amount"]
+    ordering = ["fund", "number"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = serializer.validated_data
+        return services.capital_call_create(
+            fund=data["fund"],
+            actor=self.request.user,
+            amount=data["amount"],
+            call_date=data["call_date"],
+            due_date=data["due_date"],
+            purpose=data.get("purpose", ""),
+        )
+
+    @extend_schema(request=PaymentSerializer, responses=CapitalCallSerializer)
+    @action(detail=True, methods=["post"], url_path="record-payment")
+    def record_payment(self, request, pk=None):
+        """Record what a limited partner has paid of its allocation (the running total)."""
+        call = self.get_object()
+        body = PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        allocation = get_object_or_404(
+            call.allocations, limited_partner_id=body.validated_data["limited_partner"]
+        )
+        services.allocation_record_payment(
+            allocation=allocation,
+            actor=request.user,
+            paid_amount=body.validated_data["paid_amount"],
+            paid_on=body.validated_data["paid_on"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
+
+
+class DealViewSet(FundDataViewSet):
+    """Deal flow; the stage changes through ``move``, committee decisions and investments."""
+
+    queryset = Deal.objects.select_related("company")  # company_name
+    serializer_class = DealSerializer
+    filterset_class = DealFilterSet
+    ordering_fields = ["created", "requested_amount", "stage", "average_score", "stage_changed_at"]
+    ordering = ["-created", "-id"]
+
+    def save_new(self, serializer):
+        return services.deal_save(deal=Deal(**serializer.validated_data), actor=self.request.user)
+
+    def save_changes(self, serializer):
+        deal = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(deal, key, value)
+        return services.deal_save(deal=deal, actor=self.request.user)
+
+    @extend_schema(request=DealMoveSerializer, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        deal = self.get_object()
+        body = DealMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.deal_move(deal=deal, actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data)
+
+
+class DealReviewViewSet(FundDataViewSet):
+    """Reviews: the reviewer is the requesting user, once per deal."""
+
+    queryset = DealReview.objects.all()
+    serializer_class = DealReviewSerializer
+    filterset_class = DealReviewFilterSet
+    ordering_fields = ["created", "weighted_score"]
+    ordering = ["deal", "created", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = serializer.validated_data
+        return services.review_submit(
+            deal=data["deal"],
+            actor=self.request.user,
+            scores=data["scores"],
+            comment=data.get("comment", ""),
+        )
+
+
+class CommitteeDecisionViewSet(FundDataViewSet):
+    queryset = CommitteeDecision.objects.all()
+    serializer_class = CommitteeDecisionSerializer
+    filterset_class = CommitteeDecisionFilterSet
+    ordering_fields = ["meeting_date"]
+    ordering = ["deal", "meeting_date", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = dict(serializer.validated_data)
+        return services.committee_decide(deal=data.pop("deal"), actor=self.request.user, **data)
+
+
+class InvestmentViewSet(FundDataViewSet):
+    queryset = Investment.objects.all()
+    serializer_class = InvestmentSerializer
+    filterset_class = InvestmentFilterSet
+    ordering_fields = ["invested_on", "amount"]
+    ordering = ["fund", "invested_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = dict(serializer.validated_data)
+        return services.investment_record(deal=data.pop("deal"), actor=self.request.user, **data)
+
+
+class ValuationViewSet(FundDataViewSet):
+    queryset = Valuation.objects.all()
+    serializer_class = ValuationSerializer
+    filterset_class = ValuationFilterSet
+    ordering_fields = ["valued_on", "fair_value"]
+    ordering = ["investment", "valued_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = dict(serializer.validated_data)
+        return services.valuation_record(
+            investment=data.pop("investment"), actor=self.request.user, **data
+        )
+
+
+class ExitViewSet(FundDataViewSet):
+    queryset = Exit.objects.all()
+    serializer_class = ExitSerializer
+    filterset_class = ExitFilterSet
+    ordering_fields = ["exited_on", "proceeds"]
+    ordering = ["exited_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_new(self, serializer):
+        data = dict(serializer.validated_data)
+        return services.exit_record(
+            investment=data.pop("investment"), actor=self.request.user, **data
+        )

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from funds import views
+
+app_name = "funds"
+
+urlpatterns = [
+    path("funds/", views.fund_list, name="funds"),
+    path("funds/<int:pk>/", views.fund_detail, name="fund"),
+    path("funds/<int:pk>/calls/", views.capital_call_create, name="call_create"),
+    path("funds/<int:pk>/board/", views.board, name="board"),
+    path("funds/<int:pk>/deals/", views.deal_table, name="deals"),
+    path("funds/<int:pk>/deals/new/", views.deal_create, name="deal_create"),
+    path("calls/<int:pk>/", views.capital_call_detail, name="call"),
+    path(
+        "calls/<int:pk>/allocations/<int:allocation>/payment/",
+        views.allocation_payment,
+        name="payment",
+    ),
+    path("calls/<int:pk>/notices/<int:allocation>/", views.call_notice, name="call_notice"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal"),
+    path("deals/<int:pk>/move/", views.deal_move, name="deal_move"),
+    path("deals/<int:pk>/reviews/", views.review_add, name="review_add"),
+    path("deals/<int:pk>/decisions/", views.decision_add, name="decision_add"),
+    path("deals/<int:pk>/investments/", views.investment_add, name="investment_add"),
+    path("investments/<int:pk>/valuations/", views.valuation_add, name="valuation_add"),
+    path("investments/<int:pk>/exit/", views.exit_add, name="exit_add"),
+]
