@@ -19,4 +19,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", views.healthz, name="healthz"),
+    path("canal/", views.canal_dashboard, name="canal"),
+    path("holding/", views.holding_overview, name="holding"),
+    path("holding/organizations/", views.organization_roles, name="organization_roles"),
+    path("import-substitution/", views.import_substitution, name="import_substitution"),
 ]

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from funds.models import Deal, DealEvent, Exit, Investment
+from funds.models import Deal, Exit, Investment
 
 
 def hops(achievement, user) -> dict[str, tuple]:
     deals = Deal.objects.visible_to(user).filter(project__achievement=achievement)
     found: dict[str, tuple] = {}
-    sourced = (
-        DealEvent.objects.filter(deal__in=deals, from_status="")
-        .select_related("deal__fund", "deal")
-        .order_by("at", "id")
-        .first()
-    )
-    if sourced is not None:
-        found["deal"] = (sourced.at, sourced.deal.fund.name, sourced.deal.get_absolute_url())
+    first_deal = deals.select_related("fund").order_by("created", "id").first()
+    if first_deal is not None:
+        found["deal"] = (first_deal.created, first_deal.fund.name, first_deal.get_absolute_url())
     investment = (
         Investment.objects.filter(deal__in=deals)
         .select_related("fund", "deal")

@@ -359,6 +359,12 @@ class Deal(TimeStampedModel):
                 name="funds_deal_reason_when_declined_or_held",
                 violation_error_message=_("A declined or held deal needs the reason."),
             ),
+            models.UniqueConstraint(
+                fields=["fund", "project"],
+                condition=Q(project__isnull=False) & ~Q(stage=DealStage.DECLINED),
+                name="funds_deal_one_open_per_project",
+                violation_error_message=_("This project is already in the fund's deal flow."),
+            ),
             models.CheckConstraint(
                 condition=Q(requested_amount__gt=0),
                 name="funds_deal_amount_positive",

@@ -204,6 +204,57 @@ def deal_save(*, deal: Deal, actor) -> Deal:
     return deal
 
 
+REFERABLE_STAGES = ("industrialization", "market", "completed")
+
+
+@transaction.atomic
+def deal_refer_from_project(
+    *, project, fund: Fund, actor, requested_amount: Decimal, comment: str = ""
+) -> Deal:
+    """Hand a project over to a fund: a ``sourced`` deal for its enterprise, linked to it.
+
+    The alliance's secretariat or the fund's team refers it, once the project is in
+    industrialization or later. The deal's owner is the referring team member, or else the
+    fund's longest-serving team member (lowest id).
+    """
+    from alliance import roles
+
+    on_team = fund.team.filter(pk=actor.pk).exists()
+    serves = project.achievement.alliance_id in roles.served_alliance_id_set(actor)
+    if not (actor.is_superuser or on_team or serves):
+        raise PermissionDenied(
+            _("Only the alliance's secretariat or the fund's team refers a project to it.")
+        )
+    if project.stage not in REFERABLE_STAGES:
+        raise ValidationError(
+            {"project": _("A project is referred to a fund from industrialization on.")},
+            code="too_early",
+        )
+    owner = actor if on_team else fund.team.order_by("id").first()
+    if owner is None:
+        raise ValidationError({"fund": _("The fund has no team to take the deal.")})
+    Fund.objects.select_for_update().get(pk=fund.pk)
+    deal = Deal(
+        fund=fund,
+        company=project.enterprise,
+        project=project,
+        source="alliance",
+        owner=owner,
+        requested_amount=requested_amount,
+        stage=DealStage.SOURCED,
+        stage_changed_at=timezone.now(),
+    )
+    deal.full_clean()
+    deal.save()
+    _record(
+        deal,
+        actor=actor,
+        from_stage="",
+        comment=comment or _("Referred from the project “%(project)s”.") % {"project": project},
+    )
+    return deal
+
+
 def _set_stage(deal: Deal, stage: str, *, actor, comment: str = "") -> Deal:
     previous = deal.stage
     if stage == DealStage.ON_HOLD:

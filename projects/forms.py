@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -260,3 +262,19 @@ class ProductForm(ConstraintValidatedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.project = project
         self.instance.enterprise_id = project.enterprise_id
+
+
+class ReferForm(forms.Form):
+    """Hand a project over to a fund's deal flow."""
+
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=None)
+    requested_amount = forms.DecimalField(
+        label=_("Requested amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        from funds.models import Fund
+
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.order_by("name")

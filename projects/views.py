@@ -10,6 +10,9 @@ from django.views.decorators.http import require_POST
 
 from alliance import roles
 from alliance.canal import achievement_thread
+from funds import services as fund_services
+from funds.models import Deal
+from funds.services import REFERABLE_STAGES
 from projects import services
 from projects.choices import AchievementStatus
 from projects.filtersets import AchievementFilterSet, ProjectFilterSet
@@ -21,6 +24,7 @@ from projects.forms import (
     MoveForm,
     ProductForm,
     ProjectForm,
+    ReferForm,
     ReviewForm,
 )
 from projects.models import Achievement, AchievementEvent, Milestone, Project, ProjectEvent
@@ -309,7 +313,9 @@ def _project_or_404(request, pk):
 
 
 @login_required
-def project_detail(request, pk, move_form=None, milestone_form=None, product_form=None):
+def project_detail(
+    request, pk, move_form=None, milestone_form=None, product_form=None, refer_form=None
+):
     project = _project_or_404(request, pk)
     runs = Project.objects.editable_by(request.user).filter(pk=pk).exists()
     milestone_editor = Milestone.objects.editable_by(request.user).filter(project=project)
@@ -331,7 +337,17 @@ def project_detail(request, pk, move_form=None, milestone_form=None, product_for
         context["milestone_form"] = milestone_form or MilestoneForm(project=project)
     if runs:
         context["product_form"] = product_form or ProductForm(project=project)
-    status = 400 if any(f is not None for f in (move_form, milestone_form, product_form)) else 200
+    if project.stage in REFERABLE_STAGES and (
+        request.user.is_superuser
+        or project.achievement.alliance_id in roles.served_alliance_id_set(request.user)
+        or roles.is_fund_manager(request.user)
+    ):
+        context["refer_form"] = refer_form or ReferForm()
+    context["deals"] = (
+        Deal.objects.visible_to(request.user).filter(project=project).select_related("fund")
+    )
+    forms_back = (move_form, milestone_form, product_form, refer_form)
+    status = 400 if any(f is not None for f in forms_back) else 200
     return render(request, "projects/project_detail.html", context, status=status)
 
 
@@ -401,6 +417,27 @@ def product_add(request, pk):
             messages.success(request, _("Product added."))
             return redirect(project)
     return project_detail(request, pk, product_form=form)
+
+
+@login_required
+@require_POST
+def project_refer(request, pk):
+    """Hand the project over to a fund: a sourced deal, linked to the project."""
+    project = _project_or_404(request, pk)
+    form = ReferForm(request.POST)
+    if form.is_valid():
+        try:
+            deal = fund_services.deal_refer_from_project(
+                project=project, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund}
+            )
+            return redirect(project)
+    return project_detail(request, pk, refer_form=form)
 
 
 @login_required

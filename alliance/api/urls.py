@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.authtoken.views import obtain_auth_token
 
+from alliance.api.canal import CanalViewSet
 from funds.api.urls import router as funds_router
 from members.api.urls import router as members_router
 from projects.api.urls import router as projects_router
@@ -19,6 +20,7 @@ router = routers.DefaultRouter()
 router.APIRootView = APIRootView
 for app_router in (members_router, projects_router, funds_router):
     router.registry.extend(app_router.registry)
+router.register("canal", CanalViewSet, basename="canal")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -19,6 +19,8 @@ from projects.api.serializers import (
     MoveSerializer,
     ProductSerializer,
     ProjectSerializer,
+    ReferralSerializer,
+    ReferSerializer,
 )
 from projects.filtersets import (
     AchievementFilterSet,
@@ -166,6 +168,20 @@ class ProjectViewSet(ScopedModelViewSet):
         for key, value in serializer.validated_data.items():
             setattr(project, key, value)
         return services.project_save(project=project, actor=self.request.user)
+
+    @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        """Hand the project (industrialization or later) to a fund as a sourced deal."""
+        from funds import services as fund_services
+
+        project = self.get_object()
+        body = ReferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deal = fund_services.deal_refer_from_project(
+            project=project, actor=request.user, **body.validated_data
+        )
+        return Response(ReferralSerializer(deal).data, status=201)
 
     @extend_schema(request=MoveSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])

@@ -1,0 +1,48 @@
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from alliance import dashboard
+from members.models import Alliance, Organization
+from projects.choices import Field
+from projects.models import Achievement
+
+
+class CanalFilterForm(forms.Form):
+    alliance = forms.ModelChoiceField(
+        label=_("Alliance"),
+        queryset=Alliance.objects.all(),
+        required=False,
+        empty_label=_("All alliances"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.filter(
+            Exists(Achievement.objects.filter(organization=OuterRef("pk")))
+            | Exists(Organization.objects.filter(parent=OuterRef("pk"), achievements__isnull=False))
+        ),
+        required=False,
+        empty_label=_("All organisations"),
+    )
+    field = forms.ChoiceField(
+        label=_("Field"), choices=[("", _("All fields")), *Field.choices], required=False
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not dashboard.roles.reads_everything(user):
+            self.fields["alliance"].queryset = Alliance.objects.filter(
+                id__in=dashboard.roles.served_alliance_ids(user)
+            )
+
+    def filters(self) -> dashboard.Filters:
+        if not self.is_valid():
+            return dashboard.Filters()
+        data = self.cleaned_data
+        return dashboard.Filters(
+            alliance=data["alliance"].pk if data.get("alliance") else None,
+            organization=data["organization"].pk if data.get("organization") else None,
+            field=data.get("field") or None,
+            year=data.get("year"),
+        )

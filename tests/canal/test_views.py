@@ -1,0 +1,188 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from funds.models import Deal
+from funds.services import deal_refer_from_project
+from members.choices import MembershipRole
+from tests.factories import (
+    CommitmentFactory,
+    FundFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProductFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Hand-over to the fund -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fund(fund_manager):
+    fund = FundFactory(name="先进材料产业基金", team=[fund_manager])
+    CommitmentFactory(fund=fund)
+    return fund
+
+
+@pytest.fixture
+def industrializing(project_a):
+    project_a.stage = "industrialization"
+    project_a.industrialization_started_on = datetime.date(2024, 6, 1)
+    project_a.save()
+    return project_a
+
+
+def test_the_secretariat_refers_a_project_to_a_fund(
+    secretariat_a, fund, fund_manager, industrializing
+):
+    deal = deal_refer_from_project(
+        project=industrializing, fund=fund, actor=secretariat_a, requested_amount=Decimal("5000000")
+    )
+    assert (deal.stage, deal.project, deal.company) == (
+        "sourced",
+        industrializing,
+        industrializing.enterprise,
+    )
+    assert deal.owner == fund_manager  # the fund's team takes it
+    assert "Referred" in deal.events.get().comment
+
+
+def test_a_project_in_pilot_is_not_referred_yet(secretariat_a, fund, project_a):
+    with pytest.raises(ValidationError):
+        deal_refer_from_project(
+            project=project_a, fund=fund, actor=secretariat_a, requested_amount=Decimal("1")
+        )
+
+
+def test_a_project_is_referred_to_a_fund_once(secretariat_a, fund, industrializing):
+    deal_refer_from_project(
+        project=industrializing, fund=fund, actor=secretariat_a, requested_amount=Decimal("1")
+    )
+    with pytest.raises(ValidationError):
+        deal_refer_from_project(
+            project=industrializing, fund=fund, actor=secretariat_a, requested_amount=Decimal("1")
+        )
+    assert Deal.objects.count() == 1
+
+
+def test_another_alliance_cannot_refer_the_project(secretariat_b, fund, industrializing):
+    with pytest.raises(PermissionDenied):
+        deal_refer_from_project(
+            project=industrializing, fund=fund, actor=secretariat_b, requested_amount=Decimal("1")
+        )
+
+
+def test_refer_through_the_page_and_the_deal_shows_the_thread(
+    client, secretariat_a, fund_manager, fund, industrializing
+):
+    client.force_login(secretariat_a)
+    page = client.get(f"/projects/{industrializing.pk}/").content.decode()
+    assert 'data-testid="refer-form"' in page
+    response = client.post(
+        f"/projects/{industrializing.pk}/refer/",
+        {"fund": fund.pk, "requested_amount": "3000000", "comment": ""},
+    )
+    assert response.status_code == 302
+    deal = Deal.objects.get()
+    client.force_login(fund_manager)
+    page = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert industrializing.achievement.title in page
+    assert f"/achievements/{industrializing.achievement_id}/canal/" in page
+
+
+def test_refer_through_the_api(api, fund_manager, fund, industrializing):
+    response = api.as_user(fund_manager).post(
+        f"/api/v1/projects/{industrializing.pk}/refer/",
+        {"fund": fund.pk, "requested_amount": "100.00"},
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["stage"] == "sourced"
+    bad = api.post(
+        f"/api/v1/projects/{industrializing.pk}/refer/", {"fund": fund.pk, "requested_amount": "-1"}
+    )
+    assert bad.status_code == 400
+
+
+# --- The holding's views ---------------------------------------------------------------------
+
+
+def test_holding_overview_counts_every_alliance(client, analyst, alliance_a, alliance_b, project_a):
+    MembershipFactory(alliance=alliance_a, role=MembershipRole.GOVERNING)
+    ProductFactory(project=project_a)
+    client.force_login(analyst)
+    response = client.get("/holding/")
+    rows = {row["alliance"].pk: row for row in response.context["rows"]}
+    assert rows[alliance_a.pk]["members"] == 3  # org_a, the enterprise, the governing unit
+    assert rows[alliance_a.pk]["governing"] == 1
+    assert rows[alliance_a.pk]["products"] == 1
+    assert rows[alliance_a.pk]["substituting"] == 1
+    assert rows[alliance_b.pk].get("products") is None
+
+
+@pytest.mark.parametrize("url", ["/holding/", "/holding/organizations/"])
+def test_the_holding_views_are_for_analysts(client, secretariat_a, url):
+    client.force_login(secretariat_a)
+    assert client.get(url).status_code == 403
+
+
+def test_an_organisation_governs_one_alliance_and_joins_another(
+    client, analyst, alliance_a, alliance_b
+):
+    unit = OrganizationFactory(name="双联盟单位")
+    MembershipFactory(alliance=alliance_a, organization=unit, role=MembershipRole.GOVERNING)
+    MembershipFactory(alliance=alliance_b, organization=unit, role=MembershipRole.MEMBER)
+    client.force_login(analyst)
+    page = client.get("/holding/organizations/", {"several": "1"}).content.decode()
+    assert "双联盟单位" in page
+    assert "Governing unit" in page and "Member" in page
+    export = client.get("/holding/organizations/", {"export": "csv", "q": "双联盟"})
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 3  # header + one row per alliance
+
+
+def test_import_substitution_board(client, alliance_a, project_a):
+    ProductFactory(project=project_a, name="光伏胶膜料", replaced_product="进口 EVA 胶膜")
+    ProductFactory(project=project_a, name="普通产品", replaces_import=False, replaced_product="")
+    page = client.get("/import-substitution/").content.decode()
+    assert "光伏胶膜料" in page and "进口 EVA 胶膜" in page
+    assert "普通产品" not in page
+    assert (
+        client.get("/import-substitution/", {"field": "bogus", "alliance": "x"}).status_code == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "persona"),
+    [
+        ("/holding/", "analyst"),
+        ("/holding/organizations/", "analyst"),
+        ("/import-substitution/", None),
+    ],
+)
+def test_the_holding_tables_run_a_fixed_number_of_queries(
+    request, client, alliance_a, accepted_a, django_assert_max_num_queries, url, persona
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    for count in (3, 27):
+        for _ in range(count):
+            organization = OrganizationFactory(kind="enterprise")
+            MembershipFactory(alliance=alliance_a, organization=organization)
+            ProductFactory(project=ProjectFactory(achievement=accepted_a, enterprise=organization))
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
+
+
+def test_a_large_export_streams(client, analyst, alliance_a):
+    from alliance.exports import csv_response
+
+    rows = ([i, f"行{i}"] for i in range(100_000))
+    response = csv_response(["n", "name"], rows, "big")
+    assert response.streaming
+    first = next(iter(response.streaming_content))
+    assert first == "\ufeff".encode()
