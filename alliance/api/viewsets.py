@@ -37,6 +37,12 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     permission_classes = [WriteRolesPermission]
     public_read = False
     write_roles: tuple[str, ...] = ()
+    # The service that saves a row, called as ``save_with(<model name>=row, actor=user)``
+    # for creates and updates (``membership_save(membership=..., actor=...)``)...
+    save_with = None
+    # ...or the one that records a new row from the serializer's fields
+    # (``investment_record(actor=..., deal=..., amount=...)``).
+    create_with = None
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -63,8 +69,20 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self.check_editable(instance)
         instance.delete()
 
+    def _save_row(self, row):
+        return type(self).save_with(**{row._meta.model_name: row, "actor": self.request.user})
+
     def save_new(self, serializer):
+        if self.create_with is not None:
+            return type(self).create_with(actor=self.request.user, **serializer.validated_data)
+        if self.save_with is not None:
+            return self._save_row(self.queryset.model(**serializer.validated_data))
         return serializer.save()
 
     def save_changes(self, serializer):
-        return serializer.save()
+        if self.save_with is None:
+            return serializer.save()
+        row = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(row, key, value)
+        return self._save_row(row)

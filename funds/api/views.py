@@ -65,15 +65,7 @@ class FundViewSet(FundDataViewSet):
     filterset_class = FundFilterSet
     ordering_fields = ["name", "vintage_year", "target_size"]
     ordering = ["-vintage_year", "name"]
-
-    def save_new(self, serializer):
-        return services.fund_save(fund=Fund(**serializer.validated_data), actor=self.request.user)
-
-    def save_changes(self, serializer):
-        fund = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(fund, key, value)
-        return services.fund_save(fund=fund, actor=self.request.user)
+    save_with = staticmethod(services.fund_save)
 
     @extend_schema(
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default: today.")],
@@ -102,17 +94,7 @@ class CommitmentViewSet(FundDataViewSet):
     filterset_class = CommitmentFilterSet
     ordering_fields = ["amount", "committed_on"]
     ordering = ["fund", "-amount", "id"]
-
-    def save_new(self, serializer):
-        return services.commitment_save(
-            commitment=Commitment(**serializer.validated_data), actor=self.request.user
-        )
-
-    def save_changes(self, serializer):
-        commitment = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(commitment, key, value)
-        return services.commitment_save(commitment=commitment, actor=self.request.user)
+    save_with = staticmethod(services.commitment_save)
 
 
 class CapitalCallViewSet(FundDataViewSet):
@@ -124,17 +106,7 @@ class CapitalCallViewSet(FundDataViewSet):
     ordering_fields = ["call_date", "number", "amount"]
     ordering = ["fund", "number"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = serializer.validated_data
-        return services.capital_call_create(
-            fund=data["fund"],
-            actor=self.request.user,
-            amount=data["amount"],
-            call_date=data["call_date"],
-            due_date=data["due_date"],
-            purpose=data.get("purpose", ""),
-        )
+    create_with = staticmethod(services.capital_call_create)
 
     @extend_schema(request=PaymentSerializer, responses=CapitalCallSerializer)
     @action(detail=True, methods=["post"], url_path="record-payment")
@@ -163,15 +135,7 @@ class DealViewSet(FundDataViewSet):
     filterset_class = DealFilterSet
     ordering_fields = ["created", "requested_amount", "stage", "average_score", "stage_changed_at"]
     ordering = ["-created", "-id"]
-
-    def save_new(self, serializer):
-        return services.deal_save(deal=Deal(**serializer.validated_data), actor=self.request.user)
-
-    def save_changes(self, serializer):
-        deal = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(deal, key, value)
-        return services.deal_save(deal=deal, actor=self.request.user)
+    save_with = staticmethod(services.deal_save)
 
     @extend_schema(request=DealMoveSerializer, responses=DealSerializer)
     @action(detail=True, methods=["post"])
@@ -192,15 +156,7 @@ class DealReviewViewSet(FundDataViewSet):
     ordering_fields = ["created", "weighted_score"]
     ordering = ["deal", "created", "id"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = serializer.validated_data
-        return services.review_submit(
-            deal=data["deal"],
-            actor=self.request.user,
-            scores=data["scores"],
-            comment=data.get("comment", ""),
-        )
+    create_with = staticmethod(services.review_submit)
 
 
 class CommitteeDecisionViewSet(FundDataViewSet):
@@ -210,10 +166,7 @@ class CommitteeDecisionViewSet(FundDataViewSet):
     ordering_fields = ["meeting_date"]
     ordering = ["deal", "meeting_date", "id"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = dict(serializer.validated_data)
-        return services.committee_decide(deal=data.pop("deal"), actor=self.request.user, **data)
+    create_with = staticmethod(services.committee_decide)
 
 
 class InvestmentViewSet(FundDataViewSet):
@@ -223,10 +176,7 @@ class InvestmentViewSet(FundDataViewSet):
     ordering_fields = ["invested_on", "amount"]
     ordering = ["fund", "invested_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = dict(serializer.validated_data)
-        return services.investment_record(deal=data.pop("deal"), actor=self.request.user, **data)
+    create_with = staticmethod(services.investment_record)
 
 
 class ValuationViewSet(FundDataViewSet):
@@ -236,12 +186,7 @@ class ValuationViewSet(FundDataViewSet):
     ordering_fields = ["valued_on", "fair_value"]
     ordering = ["investment", "valued_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = dict(serializer.validated_data)
-        return services.valuation_record(
-            investment=data.pop("investment"), actor=self.request.user, **data
-        )
+    create_with = staticmethod(services.valuation_record)
 
 
 class ExitViewSet(FundDataViewSet):
@@ -251,9 +196,4 @@ class ExitViewSet(FundDataViewSet):
     ordering_fields = ["exited_on", "proceeds"]
     ordering = ["exited_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def save_new(self, serializer):
-        data = dict(serializer.validated_data)
-        return services.exit_record(
-            investment=data.pop("investment"), actor=self.request.user, **data
-        )
+    create_with = staticmethod(services.exit_record)

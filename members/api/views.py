@@ -87,17 +87,7 @@ class MembershipViewSet(ScopedModelViewSet):
     public_read = True
     write_roles = (roles.SECRETARIAT,)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def save_new(self, serializer):
-        return services.membership_save(
-            membership=Membership(**serializer.validated_data), actor=self.request.user
-        )
-
-    def save_changes(self, serializer):
-        membership = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(membership, key, value)
-        return services.membership_save(membership=membership, actor=self.request.user)
+    save_with = staticmethod(services.membership_save)
 
     def _transition(self, request, service, body_serializer, **extra):
         membership = self.get_object()

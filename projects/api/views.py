@@ -157,17 +157,7 @@ class ProjectViewSet(ScopedModelViewSet):
     ordering = ["-started_on", "-id"]
     write_roles = ANY_AUTHENTICATED  # the services check the organisation
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def save_new(self, serializer):
-        return services.project_save(
-            project=Project(**serializer.validated_data), actor=self.request.user
-        )
-
-    def save_changes(self, serializer):
-        project = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(project, key, value)
-        return services.project_save(project=project, actor=self.request.user)
+    save_with = staticmethod(services.project_save)
 
     @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
     @action(detail=True, methods=["post"])
@@ -201,17 +191,7 @@ class MilestoneViewSet(ScopedModelViewSet):
     ordering_fields = ["due_on", "done_on"]
     ordering = ["due_on", "id"]
     write_roles = ANY_AUTHENTICATED
-
-    def save_new(self, serializer):
-        return services.milestone_save(
-            milestone=Milestone(**serializer.validated_data), actor=self.request.user
-        )
-
-    def save_changes(self, serializer):
-        milestone = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(milestone, key, value)
-        return services.milestone_save(milestone=milestone, actor=self.request.user)
+    save_with = staticmethod(services.milestone_save)
 
 
 class ProductViewSet(ScopedModelViewSet):
@@ -224,14 +204,4 @@ class ProductViewSet(ScopedModelViewSet):
     ordering = ["name", "id"]
     public_read = True
     write_roles = ANY_AUTHENTICATED
-
-    def save_new(self, serializer):
-        return services.product_save(
-            product=Product(**serializer.validated_data), actor=self.request.user
-        )
-
-    def save_changes(self, serializer):
-        product = serializer.instance
-        for key, value in serializer.validated_data.items():
-            setattr(product, key, value)
-        return services.product_save(product=product, actor=self.request.user)
+    save_with = staticmethod(services.product_save)
