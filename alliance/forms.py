@@ -1,6 +1,9 @@
 """Form bases shared by the apps."""
 
+from collections.abc import Callable
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -20,3 +23,32 @@ class ConstraintValidatedModelForm(forms.ModelForm):
             self.instance.validate_constraints()
         except ValidationError as error:
             self._update_errors(error)
+
+
+def service_errors_to_form(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        form.add_error(None, error)
+
+
+def apply_service(
+    request, form, action: Callable[[dict], object], success: str | Callable[[object], str]
+):
+    """Validate ``form`` and run ``action(cleaned_data)``; errors land on the form.
+
+    ``success`` is the message to show, or a function of the action's result giving it.
+    Answers what the action returned, or None when the form or the service said no.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as error:
+        service_errors_to_form(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result if result is not None else True

@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import StreamingHttpResponse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alliance.forms import apply_service
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -37,24 +38,6 @@ def _fund(request, pk) -> Fund:
 
 def _on_team(request, fund) -> bool:
     return request.user.is_superuser or fund.team.filter(pk=request.user.pk).exists()
-
-
-def _apply(request, form, action, success: str) -> bool:
-    """Validate ``form``, run ``action(cleaned_data)``; put service errors on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                for item in errors:
-                    form.add_error(field if field in form.fields else None, item)
-        else:
-            form.add_error(None, error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -90,13 +73,14 @@ def fund_detail(request, pk, call_form=None):
 def capital_call_create(request, pk):
     fund = _fund(request, pk)
     form = CapitalCallForm(request.POST)
-    created = {}
-
-    def action(data):
-        created["call"] = services.capital_call_create(fund=fund, actor=request.user, **data)
-
-    if _apply(request, form, action, _("Capital call issued; the limited partners are notified.")):
-        return redirect(created["call"])
+    call = apply_service(
+        request,
+        form,
+        lambda data: services.capital_call_create(fund=fund, actor=request.user, **data),
+        _("Capital call issued; the limited partners are notified."),
+    )
+    if call:
+        return redirect(call)
     return fund_detail(request, pk, call_form=form)
 
 
@@ -123,7 +107,7 @@ def allocation_payment(request, pk, allocation):
     def action(data):
         services.allocation_record_payment(allocation=item, actor=request.user, **data)
 
-    if not _apply(request, form, action, _("Payment recorded.")):
+    if not apply_service(request, form, action, _("Payment recorded.")):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, text)
@@ -189,13 +173,14 @@ def board(request, pk):
 def deal_create(request, pk):
     fund = _fund(request, pk)
     form = DealForm(request.POST, fund=fund, user=request.user)
-    created = {}
-
-    def action(data):
-        created["deal"] = services.deal_save(deal=form.save(commit=False), actor=request.user)
-
-    if _apply(request, form, action, _("Deal sourced.")):
-        return redirect(created["deal"])
+    deal = apply_service(
+        request,
+        form,
+        lambda data: services.deal_save(deal=form.save(commit=False), actor=request.user),
+        _("Deal sourced."),
+    )
+    if deal:
+        return redirect(deal)
     for field, errors in form.errors.items():
         for text in errors:
             messages.error(
@@ -213,7 +198,7 @@ def deal_move(request, pk):
     def action(data):
         services.deal_move(deal=deal, actor=request.user, **data)
 
-    if not _apply(request, form, action, _("Deal moved.")):
+    if not apply_service(request, form, action, _("Deal moved.")):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, f"{deal.company}: {text}")
@@ -325,7 +310,7 @@ def _deal_post(request, pk, key, form_class, action, success, **form_kwargs):
     if not _on_team(request, deal.fund):
         raise PermissionDenied
     form = form_class(request.POST, **{k: v(deal) for k, v in form_kwargs.items()})
-    if _apply(request, form, lambda data: action(deal, form, data), success):
+    if apply_service(request, form, lambda data: action(deal, form, data), success):
         return redirect(deal)
     return deal_detail(request, pk, forms={key: form})
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from alliance import roles
 from alliance.canal import achievement_thread
+from alliance.forms import apply_service, service_errors_to_form
 from funds import services as fund_services
 from funds.models import Deal
 from funds.services import REFERABLE_STAGES
@@ -89,16 +90,6 @@ def my_achievements(request):
     return render(request, "projects/my_achievements.html", {"filter": filterset, "page": page})
 
 
-def _service_errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def achievement_edit(request, pk=None):
     """Create or edit an achievement: the form, its inventors, IP items and files."""
@@ -130,7 +121,7 @@ def achievement_edit(request, pk=None):
                 for upload in form.cleaned_data["files"]:
                     services.attachment_add(achievement=saved, actor=request.user, upload=upload)
         except ValidationError as error:
-            _service_errors_to_form(form, error)
+            service_errors_to_form(form, error)
         else:
             if "submit" in request.POST:
                 return _submit(request, saved)
@@ -292,14 +283,15 @@ def project_create(request, achievement_pk):
     if org_id and not roles.is_secretariat(request.user):
         initial["enterprise"] = org_id
     form = ProjectForm(request.POST or None, achievement=achievement, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_save(project=form.save(commit=False), actor=request.user)
-        except ValidationError as error:
-            _service_errors_to_form(form, error)
-        else:
-            messages.success(request, _("The project was opened in the pilot stage."))
-            return redirect(project)
+    if request.method == "POST" and (
+        project := apply_service(
+            request,
+            form,
+            lambda data: services.project_save(project=form.save(commit=False), actor=request.user),
+            _("The project was opened in the pilot stage."),
+        )
+    ):
+        return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "achievement": achievement})
 
 
@@ -356,20 +348,13 @@ def project_detail(
 def project_move(request, pk):
     project = _project_or_404(request, pk)
     form = MoveForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.project_move(
-                project=project,
-                actor=request.user,
-                stage=form.cleaned_data["stage"],
-                comment=form.cleaned_data["comment"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as error:
-            _service_errors_to_form(form, error)
-        else:
-            messages.success(request, _("The project moved on."))
-            return redirect(project)
+    if apply_service(
+        request,
+        form,
+        lambda data: services.project_move(project=project, actor=request.user, **data),
+        _("The project moved on."),
+    ):
+        return redirect(project)
     return project_detail(request, pk, move_form=form)
 
 
@@ -378,14 +363,13 @@ def project_move(request, pk):
 def milestone_add(request, pk):
     project = _project_or_404(request, pk)
     form = MilestoneForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.milestone_save(milestone=form.save(commit=False), actor=request.user)
-        except ValidationError as error:
-            _service_errors_to_form(form, error)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect(project)
+    if apply_service(
+        request,
+        form,
+        lambda data: services.milestone_save(milestone=form.save(commit=False), actor=request.user),
+        _("Milestone added."),
+    ):
+        return redirect(project)
     return project_detail(request, pk, milestone_form=form)
 
 
@@ -408,14 +392,13 @@ def milestone_done(request, pk, milestone):
 def product_add(request, pk):
     project = _project_or_404(request, pk)
     form = ProductForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.product_save(product=form.save(commit=False), actor=request.user)
-        except ValidationError as error:
-            _service_errors_to_form(form, error)
-        else:
-            messages.success(request, _("Product added."))
-            return redirect(project)
+    if apply_service(
+        request,
+        form,
+        lambda data: services.product_save(product=form.save(commit=False), actor=request.user),
+        _("Product added."),
+    ):
+        return redirect(project)
     return project_detail(request, pk, product_form=form)
 
 
@@ -425,18 +408,15 @@ def project_refer(request, pk):
     """Hand the project over to a fund: a sourced deal, linked to the project."""
     project = _project_or_404(request, pk)
     form = ReferForm(request.POST)
-    if form.is_valid():
-        try:
-            deal = fund_services.deal_refer_from_project(
-                project=project, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _service_errors_to_form(form, error)
-        else:
-            messages.success(
-                request, _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund}
-            )
-            return redirect(project)
+    if apply_service(
+        request,
+        form,
+        lambda data: fund_services.deal_refer_from_project(
+            project=project, actor=request.user, **data
+        ),
+        lambda deal: _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund},
+    ):
+        return redirect(project)
     return project_detail(request, pk, refer_form=form)
 
 
