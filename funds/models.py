@@ -35,39 +35,35 @@ NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
 class FundScopedQuerySet(models.QuerySet):
-    """Fund data is seen only by the fund's team and the holding's analysts."""
+    """Fund data is seen only by the fund's team and the holding's analysts.
+
+    ``fund_path`` leads from the row to its fund ("" for the fund itself). A user sits on a
+    fund's team once, so following it never duplicates a row.
+    """
 
     fund_path = "fund"
 
+    def _team(self, user):
+        lookup = f"{self.fund_path}__team" if self.fund_path else "team"
+        return self.filter(**{lookup: user})
+
     def visible_to(self, user):
         if roles.reads_everything(user):
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(**{f"{self.fund_path}__team": user}).distinct()
+        return self._team(user)
 
     def editable_by(self, user):
         if user.is_authenticated and user.is_superuser:
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(**{f"{self.fund_path}__team": user}).distinct()
+        return self._team(user)
 
 
 class FundQuerySet(FundScopedQuerySet):
-    def visible_to(self, user):
-        if roles.reads_everything(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(team=user)
-
-    def editable_by(self, user):
-        if user.is_authenticated and user.is_superuser:
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(team=user)
+    fund_path = ""
 
 
 class Fund(TimeStampedModel):
