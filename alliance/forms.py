@@ -25,6 +25,14 @@ class ConstraintValidatedModelForm(forms.ModelForm):
             self._update_errors(error)
 
 
+def filtered(filterset):
+    """The filterset's rows when its filters are valid, else the unfiltered queryset: a bad
+    query string shows everything instead of failing."""
+    if filterset.is_bound and filterset.is_valid():
+        return filterset.qs
+    return filterset.queryset
+
+
 def service_errors_to_form(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has it."""
     if hasattr(error, "error_dict"):

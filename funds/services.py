@@ -41,8 +41,13 @@ from funds.models import (
 from members.models import Contact
 
 
+def on_team(fund: Fund, user) -> bool:
+    """The user may write the fund's data: a superuser or a member of its team."""
+    return user.is_superuser or fund.team.filter(pk=user.pk).exists()
+
+
 def check_team(fund: Fund, actor) -> None:
-    if actor.is_superuser or fund.team.filter(pk=actor.pk).exists():
+    if on_team(fund, actor):
         return
     raise PermissionDenied(_("Only the fund's team may do this."))
 

@@ -1,17 +1,15 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.forms import apply_service
+from alliance.exports import csv_response
+from alliance.forms import apply_service, filtered
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -37,7 +35,7 @@ def _fund(request, pk) -> Fund:
 
 
 def _on_team(request, fund) -> bool:
-    return request.user.is_superuser or fund.team.filter(pk=request.user.pk).exists()
+    return services.on_team(fund, request.user)
 
 
 @login_required
@@ -211,7 +209,7 @@ def deal_table(request, pk):
     fund = _fund(request, pk)
     queryset = _board_deals(request, fund).order_by("-created", "-id")
     filterset = DealFilterSet(request.GET or None, queryset=queryset)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    rows = filtered(filterset)
     if request.GET.get("export") == "csv":
         return _deals_csv(fund, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -220,13 +218,7 @@ def deal_table(request, pk):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _deals_csv(fund, rows):
-    writer = csv.writer(_Echo())
     header = [
         _("Company"),
         _("Stage"),
@@ -240,30 +232,23 @@ def _deals_csv(fund, rows):
         _("Project"),
         _("Created"),
     ]
-
-    def lines():
-        yield "\ufeff"  # so that spreadsheet programs read the Chinese right
-        yield writer.writerow(header)
-        for deal in rows.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    deal.company.name,
-                    deal.get_stage_display(),
-                    deal.requested_amount,
-                    deal.pre_money_valuation or "",
-                    deal.currency,
-                    deal.owner.get_username(),
-                    deal.get_source_display(),
-                    deal.average_score or "",
-                    deal.days_in_stage or 0,
-                    deal.project.title if deal.project else "",
-                    deal.created.date().isoformat(),
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="deals-{fund.pk}.csv"'
-    return response
+    lines = (
+        [
+            deal.company.name,
+            deal.get_stage_display(),
+            deal.requested_amount,
+            deal.pre_money_valuation,
+            deal.currency,
+            deal.owner.get_username(),
+            deal.get_source_display(),
+            deal.average_score,
+            deal.days_in_stage or 0,
+            deal.project.title if deal.project else "",
+            deal.created.date().isoformat(),
+        ]
+        for deal in rows.iterator(chunk_size=500)
+    )
+    return csv_response(header, lines, f"deals-{fund.pk}")
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from alliance.forms import filtered
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
 from members.forms import MembershipApplicationForm
@@ -63,8 +64,7 @@ def alliance_detail(request, slug):
         request.GET or None,
         queryset=active.select_related("organization").order_by("organization__name"),
     )
-    queryset = directory.qs if directory.is_bound and directory.is_valid() else directory.queryset
-    page = Paginator(queryset, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtered(directory), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "members/alliance_detail.html",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliance import roles
-from alliance.admin import run_transition
+from alliance.admin import ScopedAdminMixin, run_transition
 from members.admin import ReasonActionForm
 from projects import services
 from projects.models import (
@@ -130,8 +130,10 @@ class ProjectEventInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Read and follow projects; stage moves go through the portal or the API."""
+
+    scope_visible = True  # read what you may see, change what you run
 
     list_display = ("title", "enterprise", "pilot_organization", "stage", "started_on")
     list_filter = ("stage", ("achievement__alliance", admin.RelatedOnlyFieldListFilter))
@@ -151,17 +153,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
     )
     autocomplete_fields = ("pilot_organization", "enterprise")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def has_add_permission(self, request):
         return False  # opened from an accepted achievement, in the portal
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
     def save_model(self, request, obj, form, change):
         services.project_save(project=obj, actor=request.user)
@@ -177,7 +170,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_visible = True
     list_display = (
         "name",
         "enterprise",
@@ -196,12 +190,6 @@ class ProductAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return Product.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
     def save_model(self, request, obj, form, change):
         services.product_save(product=obj, actor=request.user)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from alliance import roles
 from alliance.canal import achievement_thread
-from alliance.forms import apply_service, service_errors_to_form
+from alliance.forms import apply_service, filtered, service_errors_to_form
 from funds import services as fund_services
 from funds.models import Deal
 from funds.services import REFERABLE_STAGES
@@ -35,8 +35,7 @@ PAGE_SIZE = 20
 
 def _filtered_page(request, queryset):
     filterset = AchievementFilterSet(request.GET or None, queryset=queryset)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    return filterset, Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return filterset, Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def catalogue(request):
@@ -264,8 +263,7 @@ def project_list(request):
         .with_overdue()
     )
     filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(rows.order_by("-started_on", "-id"), PAGE_SIZE).get_page(
+    page = Paginator(filtered(filterset).order_by("-started_on", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "projects/project_list.html", {"filter": filterset, "page": page})
@@ -310,18 +308,17 @@ def project_detail(
 ):
     project = _project_or_404(request, pk)
     runs = Project.objects.editable_by(request.user).filter(pk=pk).exists()
-    milestone_editor = Milestone.objects.editable_by(request.user).filter(project=project)
     context = {
         "project": project,
         "events": ProjectEvent.objects.filter(project=project).select_related("actor"),
         "milestones": project.milestones.select_related("owner_organization"),
         "products": project.products.select_related("enterprise"),
         "runs": runs,
+        # Milestone.objects.editable_by in the terms already at hand: whoever runs the
+        # project, and the users of its enterprise and pilot organisation.
         "edits_milestones": runs
-        or request.user.is_superuser
         or roles.organization_id(request.user)
-        in (project.enterprise_id, project.pilot_organization_id)
-        or milestone_editor.exists(),
+        in (project.enterprise_id, project.pilot_organization_id),
     }
     if runs and project.legal_moves:
         context["move_form"] = move_form or MoveForm(project=project)
