@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from alliance import views
+from core.views import healthz
 from members import views as member_views
 
 urlpatterns = [
@@ -18,9 +18,6 @@ urlpatterns = [
     path("api/v1/", include("alliance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("healthz", views.healthz, name="healthz"),
-    path("canal/", views.canal_dashboard, name="canal"),
-    path("holding/", views.holding_overview, name="holding"),
-    path("holding/organizations/", views.organization_roles, name="organization_roles"),
-    path("import-substitution/", views.import_substitution, name="import_substitution"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("canal.urls")),
 ]

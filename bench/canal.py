@@ -162,7 +162,7 @@ def measure() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from alliance import roles
+    from members import roles
     from members.models import Alliance
     from projects.models import Achievement
 

@@ -7,11 +7,14 @@ class FundsConfig(AppConfig):
     verbose_name = _("Industry funds")
 
     def ready(self):
-        from alliance.canal import register_hops
-        from alliance.validation import register_database_rule
+        from core.canal import register_hops
+        from core.panels import register_panel
+        from core.validation import register_database_rule
         from funds.canal import hops
+        from funds.views import project_deals_panel
 
         register_hops(hops)
+        register_panel("project_detail", project_deals_panel)
         register_database_rule(
             "funds_investment_within_commitments",
             _("The fund cannot invest more than its limited partners committed."),

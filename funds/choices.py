@@ -104,3 +104,7 @@ DEFAULT_CRITERIA = [
     ("import_substitution", _("Import-substitution significance"), 15),
     ("financials", _("Financials"), 10),
 ]
+
+
+# A project is handed over to a fund's deal flow from industrialization on.
+REFERABLE_PROJECT_STAGES = ("industrialization", "market", "completed")

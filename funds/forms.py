@@ -1,12 +1,13 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.forms import ConstraintValidatedModelForm
+from core.forms import ConstraintValidatedModelForm, DateInput
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
-from funds.models import Deal
+from funds.models import Deal, Fund
 from members.models import Organization
-from projects.forms import DateInput
 from projects.models import Project
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
@@ -128,3 +129,17 @@ class CapitalCallForm(forms.Form):
 class PaymentForm(forms.Form):
     paid_amount = forms.DecimalField(label=_("Paid so far"), **MONEY)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+
+
+class ReferForm(forms.Form):
+    """Hand a project over to a fund's deal flow."""
+
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
+    requested_amount = forms.DecimalField(
+        label=_("Requested amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
+
+    def __init__(self, *args, user, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.referable_by(user, project).order_by("name")

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alliance import roles
-from alliance.models import StatusChange, TimeStampedModel
+from core.models import StatusChange, TimeStampedModel
 from funds.choices import (
     REASONED_STAGES,
+    REFERABLE_PROJECT_STAGES,
     Currency,
     DealSource,
     DealStage,
@@ -26,6 +26,7 @@ from funds.choices import (
     ValuationMethod,
     legal_moves,
 )
+from members import roles
 from members.models import Organization
 from projects.models import Project
 
@@ -64,6 +65,21 @@ class FundScopedQuerySet(models.QuerySet):
 
 class FundQuerySet(FundScopedQuerySet):
     fund_path = ""
+
+    def referable_by(self, user, project):
+        """The funds ``user`` may hand ``project`` over to.
+
+        A superuser and the secretariat of the project's alliance choose any fund; a fund
+        manager refers to the funds whose team they are on. Nothing before the project
+        reaches industrialization.
+        """
+        if not user.is_authenticated or project.stage not in REFERABLE_PROJECT_STAGES:
+            return self.none()
+        if user.is_superuser or (
+            project.achievement.alliance_id in roles.served_alliance_id_set(user)
+        ):
+            return self
+        return self._team(user)
 
 
 class Fund(TimeStampedModel):

@@ -15,10 +15,11 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.notify import notify_on_commit
+from core.notify import notify_on_commit
 from funds.choices import (
     DEFAULT_CRITERIA,
     REASONED_STAGES,
+    REFERABLE_PROJECT_STAGES,
     DealStage,
     Decision,
     ExitKind,
@@ -209,32 +210,25 @@ def deal_save(*, deal: Deal, actor) -> Deal:
     return deal
 
 
-REFERABLE_STAGES = ("industrialization", "market", "completed")
-
-
 @transaction.atomic
 def deal_refer_from_project(
     *, project, fund: Fund, actor, requested_amount: Decimal, comment: str = ""
 ) -> Deal:
     """Hand a project over to a fund: a ``sourced`` deal for its enterprise, linked to it.
 
-    The alliance's secretariat or the fund's team refers it, once the project is in
-    industrialization or later. The deal's owner is the referring team member, or else the
-    fund's longest-serving team member (lowest id).
+    Who may refer to which fund is ``Fund.objects.referable_by``; the deal's owner is the
+    referring team member, or else the fund's longest-serving team member (lowest id).
     """
-    from alliance import roles
-
-    on_team = fund.team.filter(pk=actor.pk).exists()
-    serves = project.achievement.alliance_id in roles.served_alliance_id_set(actor)
-    if not (actor.is_superuser or on_team or serves):
-        raise PermissionDenied(
-            _("Only the alliance's secretariat or the fund's team refers a project to it.")
-        )
-    if project.stage not in REFERABLE_STAGES:
+    if project.stage not in REFERABLE_PROJECT_STAGES:
         raise ValidationError(
             {"project": _("A project is referred to a fund from industrialization on.")},
             code="too_early",
         )
+    if not Fund.objects.referable_by(actor, project).filter(pk=fund.pk).exists():
+        raise PermissionDenied(
+            _("Only the alliance's secretariat or the fund's team refers a project to it.")
+        )
+    on_team = fund.team.filter(pk=actor.pk).exists()
     owner = actor if on_team else fund.team.order_by("id").first()
     if owner is None:
         raise ValidationError({"fund": _("The fund has no team to take the deal.")})

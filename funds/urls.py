@@ -25,4 +25,5 @@ urlpatterns = [
     path("deals/<int:pk>/investments/", views.investment_add, name="investment_add"),
     path("investments/<int:pk>/valuations/", views.valuation_add, name="valuation_add"),
     path("investments/<int:pk>/exit/", views.exit_add, name="exit_add"),
+    path("projects/<int:pk>/refer/", views.project_refer, name="project_refer"),
 ]

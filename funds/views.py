@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.exports import csv_response
-from alliance.forms import apply_service, filtered
+from core.exports import csv_response
+from core.forms import apply_service, filtered
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -21,11 +22,14 @@ from funds.forms import (
     InvestmentForm,
     MoveForm,
     PaymentForm,
+    ReferForm,
     ReviewForm,
     ValuationForm,
 )
 from funds.metrics import fund_figures
 from funds.models import CapitalCall, Deal, DealEvent, Fund, Investment
+from projects import views as project_views
+from projects.models import Project
 
 PAGE_SIZE = 25
 
@@ -378,3 +382,38 @@ def exit_add(request, pk):
         ),
         _("Exit recorded."),
     )
+
+
+def project_deals_panel(request, project) -> str:
+    """The project page's section on the funds: its deals and the form to refer it."""
+    funds = Fund.objects.referable_by(request.user, project)
+    refer_form = getattr(request, "refer_form", None)
+    if refer_form is None and funds.exists():
+        refer_form = ReferForm(user=request.user, project=project)
+    deals = Deal.objects.visible_to(request.user).filter(project=project).select_related("fund")
+    if refer_form is None and not deals:
+        return ""
+    return render_to_string(
+        "funds/_project_deals.html",
+        {"project": project, "deals": deals, "refer_form": refer_form},
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def project_refer(request, pk):
+    """Hand the project over to a fund: a sourced deal, linked to the project."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    form = ReferForm(request.POST, user=request.user, project=project)
+    if apply_service(
+        request,
+        form,
+        lambda data: services.deal_refer_from_project(project=project, actor=request.user, **data),
+        lambda deal: _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund},
+    ):
+        return redirect(project)
+    request.refer_form = form  # the project page's panel shows it with its errors
+    response = project_views.project_detail(request, pk)
+    response.status_code = 400
+    return response

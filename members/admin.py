@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from alliance.admin import ScopedAdminMixin, run_transition
-from alliance.forms import ConstraintValidatedModelForm
+from core.admin import ScopedAdminMixin, run_transition
+from core.forms import ConstraintValidatedModelForm
 from members import services
 from members.models import (
     Alliance,

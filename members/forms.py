@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliance.forms import ConstraintValidatedModelForm
+from core.forms import ConstraintValidatedModelForm
 from members.models import Membership, MembershipApplication, Organization
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alliance import roles
-from alliance.models import StatusChange, TimeStampedModel
+from core.models import StatusChange, TimeStampedModel
+from members import roles
 from members.choices import (
     CURRENT_STATUSES,
     ApplicationStatus,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.notify import notify_on_commit
+from core.notify import notify_on_commit
 from members.choices import ApplicationStatus, MembershipRole, MembershipStatus
 from members.models import (
     Alliance,

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alliance.forms import filtered
+from core.forms import filtered
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
 from members.forms import MembershipApplicationForm

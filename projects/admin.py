@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from alliance import roles
-from alliance.admin import ScopedAdminMixin, run_transition
+from core.admin import ScopedAdminMixin, run_transition
+from members import roles
 from members.admin import ReasonActionForm
 from projects import services
 from projects.models import (

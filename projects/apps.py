@@ -7,11 +7,24 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Commercialization")
 
     def ready(self):
-        from alliance.canal import register_hops
-        from alliance.validation import register_database_rule
+        from core.canal import register_hops
+        from core.roles import SECRETARIAT, grant
+        from core.validation import register_database_rule
         from projects.canal import hops
 
         register_hops(hops)
+        grant(
+            SECRETARIAT,
+            "projects",
+            {
+                "achievement": ("view",),
+                "achievementevent": ("view",),
+                "project": ("view", "change"),
+                "projectevent": ("view",),
+                "milestone": ("view", "add", "change"),
+                "product": ("view", "change"),
+            },
+        )
 
         register_database_rule(
             "projects_inventor_shares_sum_100",

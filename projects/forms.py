@@ -1,12 +1,10 @@
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance import roles
-from alliance.forms import ConstraintValidatedModelForm
+from core.forms import ConstraintValidatedModelForm, DateInput
+from members import roles
 from members.models import Alliance, Organization
 from projects.choices import Cooperation, ProjectStage
 from projects.files import validate_attachment
@@ -178,13 +176,6 @@ class ReviewForm(forms.Form):
 # --- Projects ------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class ProjectForm(ConstraintValidatedModelForm):
     class Meta:
         model = Project
@@ -262,19 +253,3 @@ class ProductForm(ConstraintValidatedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.project = project
         self.instance.enterprise_id = project.enterprise_id
-
-
-class ReferForm(forms.Form):
-    """Hand a project over to a fund's deal flow."""
-
-    fund = forms.ModelChoiceField(label=_("Fund"), queryset=None)
-    requested_amount = forms.DecimalField(
-        label=_("Requested amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
-    )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
-
-    def __init__(self, *args, **kwargs):
-        from funds.models import Fund
-
-        super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = Fund.objects.order_by("name")

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alliance import roles
-from alliance.models import StatusChange, TimeStampedModel
+from core.models import StatusChange, TimeStampedModel
+from members import roles
 from members.choices import MembershipStatus
 from members.models import Alliance, Membership, Organization
 from projects.choices import (

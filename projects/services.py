@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance import roles
-from alliance.notify import notify_on_commit
+from core.notify import notify_on_commit
+from members import roles
 from members.models import Membership
 from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
 from projects.files import validate_attachment

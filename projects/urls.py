@@ -39,6 +39,5 @@ urlpatterns = [
         name="milestone_done",
     ),
     path("projects/<int:pk>/products/", views.product_add, name="product_add"),
-    path("projects/<int:pk>/refer/", views.project_refer, name="project_refer"),
     path("milestones/overdue/", views.overdue_milestones, name="overdue_milestones"),
 ]

@@ -8,12 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance import roles
-from alliance.canal import achievement_thread
-from alliance.forms import apply_service, filtered, service_errors_to_form
-from funds import services as fund_services
-from funds.models import Deal
-from funds.services import REFERABLE_STAGES
+from core.canal import achievement_thread
+from core.forms import apply_service, filtered, service_errors_to_form
+from core.panels import render_panels
+from members import roles
 from projects import services
 from projects.choices import AchievementStatus
 from projects.filtersets import AchievementFilterSet, ProjectFilterSet
@@ -25,7 +23,6 @@ from projects.forms import (
     MoveForm,
     ProductForm,
     ProjectForm,
-    ReferForm,
     ReviewForm,
 )
 from projects.models import Achievement, AchievementEvent, Milestone, Project, ProjectEvent
@@ -303,9 +300,7 @@ def _project_or_404(request, pk):
 
 
 @login_required
-def project_detail(
-    request, pk, move_form=None, milestone_form=None, product_form=None, refer_form=None
-):
+def project_detail(request, pk, move_form=None, milestone_form=None, product_form=None):
     project = _project_or_404(request, pk)
     runs = Project.objects.editable_by(request.user).filter(pk=pk).exists()
     context = {
@@ -326,16 +321,9 @@ def project_detail(
         context["milestone_form"] = milestone_form or MilestoneForm(project=project)
     if runs:
         context["product_form"] = product_form or ProductForm(project=project)
-    if project.stage in REFERABLE_STAGES and (
-        request.user.is_superuser
-        or project.achievement.alliance_id in roles.served_alliance_id_set(request.user)
-        or roles.is_fund_manager(request.user)
-    ):
-        context["refer_form"] = refer_form or ReferForm()
-    context["deals"] = (
-        Deal.objects.visible_to(request.user).filter(project=project).select_related("fund")
-    )
-    forms_back = (move_form, milestone_form, product_form, refer_form)
+    # Sections of the apps above this one (the funds' deal flow).
+    context["panels"] = render_panels("project_detail", request, project)
+    forms_back = (move_form, milestone_form, product_form)
     status = 400 if any(f is not None for f in forms_back) else 200
     return render(request, "projects/project_detail.html", context, status=status)
 
@@ -397,24 +385,6 @@ def product_add(request, pk):
     ):
         return redirect(project)
     return project_detail(request, pk, product_form=form)
-
-
-@login_required
-@require_POST
-def project_refer(request, pk):
-    """Hand the project over to a fund: a sourced deal, linked to the project."""
-    project = _project_or_404(request, pk)
-    form = ReferForm(request.POST)
-    if apply_service(
-        request,
-        form,
-        lambda data: fund_services.deal_refer_from_project(
-            project=project, actor=request.user, **data
-        ),
-        lambda deal: _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund},
-    ):
-        return redirect(project)
-    return project_detail(request, pk, refer_form=form)
 
 
 @login_required

@@ -9,7 +9,7 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
-from alliance import roles
+from members import roles
 from tests.factories import (
     AllianceFactory,
     ContactFactory,

@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.authtoken.views import obtain_auth_token
 
-from alliance.api.canal import CanalViewSet
+from canal.api.views import CanalViewSet
 from funds.api.urls import router as funds_router
 from members.api.urls import router as members_router
 from projects.api.urls import router as projects_router

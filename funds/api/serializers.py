@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from alliance.api.serializers import ValidatedModelSerializer
+from core.api.serializers import ValidatedModelSerializer
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
 from funds.models import (
     CapitalCall,
@@ -220,3 +222,23 @@ class ExitSerializer(serializers.ModelSerializer):
         fields = ["id", "investment", "exited_on", "kind", "proceeds", "created"]
         read_only_fields = ["created"]
         validators = []
+
+
+class ReferSerializer(serializers.Serializer):
+    """The body of a referral; the funds offered are those the user may refer to."""
+
+    fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())
+    requested_amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ReferralSerializer(serializers.Serializer):
+    """The deal a referral created (the fund's own resources have the rest)."""
+
+    id = serializers.IntegerField()
+    fund = serializers.IntegerField(source="fund_id")
+    project = serializers.IntegerField(source="project_id")
+    company = serializers.IntegerField(source="company_id")
+    stage = serializers.CharField()

@@ -3,12 +3,11 @@ import datetime
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance import roles
-from alliance.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ScopedModelViewSet
 from funds import services
 from funds.api.serializers import (
     CapitalCallSerializer,
@@ -22,6 +21,8 @@ from funds.api.serializers import (
     FundSerializer,
     InvestmentSerializer,
     PaymentSerializer,
+    ReferralSerializer,
+    ReferSerializer,
     ValuationSerializer,
 )
 from funds.filtersets import (
@@ -47,6 +48,8 @@ from funds.models import (
     Investment,
     Valuation,
 )
+from members import roles
+from projects.models import Project
 
 
 class FundDataViewSet(ScopedModelViewSet):
@@ -197,3 +200,26 @@ class ExitViewSet(FundDataViewSet):
     ordering = ["exited_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
     create_with = staticmethod(services.exit_record)
+
+
+class ProjectReferralViewSet(viewsets.GenericViewSet):
+    """``POST /api/v1/projects/{id}/refer/``: the funds' action on a project."""
+
+    queryset = Project.objects.all()
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReferSerializer
+
+    def get_queryset(self):
+        return Project.objects.visible_to(self.request.user)
+
+    @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        """Hand the project (industrialization or later) to a fund as a sourced deal."""
+        project = self.get_object()
+        body = ReferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deal = services.deal_refer_from_project(
+            project=project, actor=request.user, **body.validated_data
+        )
+        return Response(ReferralSerializer(deal).data, status=201)

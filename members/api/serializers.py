@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliance.api.serializers import ValidatedModelSerializer
+from core.api.serializers import ValidatedModelSerializer
 from members.models import Alliance, Contact, Membership, MembershipApplication, Organization
 
 

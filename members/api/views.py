@@ -4,10 +4,9 @@ from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance import roles
-from alliance.api.serializers import CommentSerializer, ReasonSerializer
-from alliance.api.viewsets import ScopedModelViewSet
-from members import services
+from core.api.serializers import CommentSerializer, ReasonSerializer
+from core.api.viewsets import ScopedModelViewSet
+from members import roles, services
 from members.api.serializers import (
     AllianceSerializer,
     ApplicationSubmittedSerializer,

@@ -1,9 +1,6 @@
-from decimal import Decimal
-
 from rest_framework import serializers
 
-from alliance.api.serializers import ValidatedModelSerializer
-from funds.models import Fund
+from core.api.serializers import ValidatedModelSerializer
 from projects.choices import Cooperation, ProjectStage
 from projects.models import Achievement, Attachment, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
@@ -234,21 +231,3 @@ class CanalThreadSerializer(serializers.Serializer):
     achievement = serializers.IntegerField()
     title = serializers.CharField()
     hops = CanalHopSerializer(many=True)
-
-
-class ReferSerializer(serializers.Serializer):
-    fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())
-    requested_amount = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0.01")
-    )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class ReferralSerializer(serializers.Serializer):
-    """The deal a referral created (the fund's own resources have the rest)."""
-
-    id = serializers.IntegerField()
-    fund = serializers.IntegerField(source="fund_id")
-    project = serializers.IntegerField(source="project_id")
-    company = serializers.IntegerField(source="company_id")
-    stage = serializers.CharField()

@@ -5,10 +5,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from alliance import roles
-from alliance.api.serializers import CommentSerializer
-from alliance.api.viewsets import ANY_AUTHENTICATED, ScopedModelViewSet
-from alliance.canal import achievement_thread
+from core.api.serializers import CommentSerializer
+from core.api.viewsets import ANY_AUTHENTICATED, ScopedModelViewSet
+from core.canal import achievement_thread
+from members import roles
 from projects import services
 from projects.api.serializers import (
     AchievementSerializer,
@@ -19,8 +19,6 @@ from projects.api.serializers import (
     MoveSerializer,
     ProductSerializer,
     ProjectSerializer,
-    ReferralSerializer,
-    ReferSerializer,
 )
 from projects.filtersets import (
     AchievementFilterSet,
@@ -158,20 +156,6 @@ class ProjectViewSet(ScopedModelViewSet):
     write_roles = ANY_AUTHENTICATED  # the services check the organisation
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     save_with = staticmethod(services.project_save)
-
-    @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
-    @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
-        """Hand the project (industrialization or later) to a fund as a sourced deal."""
-        from funds import services as fund_services
-
-        project = self.get_object()
-        body = ReferSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        deal = fund_services.deal_refer_from_project(
-            project=project, actor=request.user, **body.validated_data
-        )
-        return Response(ReferralSerializer(deal).data, status=201)
 
     @extend_schema(request=MoveSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])

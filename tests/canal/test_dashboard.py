@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from alliance import dashboard
+from canal import dashboard
 from funds.models import Exit, Investment
 from projects.models import AchievementEvent
 from tests.factories import (

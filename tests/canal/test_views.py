@@ -179,7 +179,7 @@ def test_the_holding_tables_run_a_fixed_number_of_queries(
 
 
 def test_a_large_export_streams(client, analyst, alliance_a):
-    from alliance.exports import csv_response
+    from core.exports import csv_response
 
     rows = ([i, f"行{i}"] for i in range(100_000))
     response = csv_response(["n", "name"], rows, "big")

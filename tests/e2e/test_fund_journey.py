@@ -5,8 +5,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from alliance import roles
 from funds.models import Deal
+from members import roles
 from tests.e2e.test_achievement_journey import log_in
 from tests.factories import CommitmentFactory, DealFactory, FundFactory, UserFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from alliance import roles
+from members import roles
 from tests.factories import CommitmentFactory, DealFactory, FundFactory, UserFactory
 
 

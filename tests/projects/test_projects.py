@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from alliance.canal import achievement_thread
+from core.canal import achievement_thread
 from projects import services
 from projects.choices import ProjectStage
 from projects.models import AchievementEvent, Milestone, Product, Project

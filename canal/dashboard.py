@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
-from alliance import roles
-from alliance.canal import CHAIN, HOPS
+from core.canal import CHAIN, HOPS
+from members import roles
 
 KEYS = [key for key, _ in HOPS]
 CAPITAL = {"deal", "invested", "exited"}

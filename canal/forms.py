@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from alliance import dashboard
+from canal import dashboard
 from members.models import Alliance, Organization
 from projects.choices import Field
 from projects.models import Achievement

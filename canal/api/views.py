@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from alliance import dashboard
+from canal import dashboard
 from projects.choices import Field
 
 

@@ -5,7 +5,7 @@ import logging
 from django.db import IntegrityError
 from django.shortcuts import render
 
-from alliance.validation import constraint_message
+from core.validation import constraint_message
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-from alliance import roles as role_rules
+from members import roles as role_rules
 
 
 def roles(request):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from alliance.validation import constraint_message
+from core.validation import constraint_message
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class ConstraintValidatedModelForm(forms.ModelForm):
     """Validates every model constraint, even those touching fields the form leaves out.
 

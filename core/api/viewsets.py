@@ -6,7 +6,7 @@ from django.db import transaction
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from alliance import roles
+from core import roles
 
 # ``write_roles`` for resources any logged-in user may write, the services checking whom for.
 ANY_AUTHENTICATED = ("*",)

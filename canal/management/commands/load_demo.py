@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from alliance import roles
 from funds import demo as funds_demo
 from members import demo as members_demo
+from members import roles
 from members.models import Alliance, Contact
 from projects import demo as projects_demo
 

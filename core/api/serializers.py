@@ -7,7 +7,7 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from alliance.api.exceptions import validation_error_detail
+from core.api.exceptions import validation_error_detail
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

@@ -1,31 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
-from alliance import dashboard, roles
-from alliance.exports import FORMATS, export_response
-from alliance.forms_dashboard import CanalFilterForm
+from canal import dashboard
+from canal.forms import CanalFilterForm
+from core.exports import FORMATS, export_response
 from funds.models import Investment
+from members import roles
 from members.choices import GOVERNING_ROLES, MembershipStatus
 from members.models import Alliance, Membership, Organization
 from projects.choices import AchievementStatus, Field
 from projects.models import Achievement, Product, Project
 
 PAGE_SIZE = 25
-
-
-@never_cache
-def healthz(request):
-    """For load balancers: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _export_format(request) -> str | None:
@@ -119,7 +109,7 @@ def canal_dashboard(request):
             page_number=page_number,
             has_next=page_number * PAGE_SIZE < count,
         )
-    return render(request, "alliance/canal_dashboard.html", context)
+    return render(request, "canal/canal_dashboard.html", context)
 
 
 def _export_achievements_at(request, filters, hop, fmt):
@@ -205,7 +195,7 @@ def holding_overview(request):
             ([row["alliance"].name, *(row.get(key) or 0 for key, _ in columns)] for row in rows),
             "alliances",
         )
-    return render(request, "alliance/holding.html", {"rows": rows, "columns": columns})
+    return render(request, "canal/holding.html", {"rows": rows, "columns": columns})
 
 
 @login_required
@@ -249,7 +239,7 @@ def organization_roles(request):
             "organisation-roles",
         )
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alliance/organization_roles.html", {"page": page, "q": q})
+    return render(request, "canal/organization_roles.html", {"page": page, "q": q})
 
 
 def import_substitution(request):
@@ -303,7 +293,7 @@ def import_substitution(request):
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "alliance/import_substitution.html",
+        "canal/import_substitution.html",
         {
             "page": page,
             "summary": summary,

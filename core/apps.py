@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core.roles import ensure_role_groups
+
+        # Groups need the permissions, which exist only after every app has migrated.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="core.ensure_role_groups")
