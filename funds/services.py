@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notify import notify_on_commit
+from core.stages import check_move
 from funds.choices import (
     DEFAULT_CRITERIA,
     REASONED_STAGES,
@@ -284,20 +285,14 @@ def deal_move(*, deal: Deal, actor, stage: str, comment: str = "") -> Deal:
             {"stage": _("A deal becomes invested when its investment is recorded.")},
             code="illegal_transition",
         )
-    if stage not in deal.legal_moves:
-        raise ValidationError(
-            {
-                "stage": _("A deal in “%(current)s” cannot move to “%(target)s”.")
-                % {
-                    "current": deal.get_stage_display(),
-                    "target": DealStage(stage).label if stage in DealStage.values else stage,
-                }
-            },
-            code="illegal_transition",
-        )
-    comment = (comment or "").strip()
-    if stage in REASONED_STAGES and not comment:
-        raise ValidationError({"comment": _("Give the reason.")}, code="required")
+    comment = check_move(
+        deal,
+        stage,
+        comment,
+        choices=DealStage,
+        reasoned=REASONED_STAGES,
+        refusal=_("A deal in “%(current)s” cannot move to “%(target)s”."),
+    )
     return _set_stage(deal, stage, actor=actor, comment=comment)
 
 

@@ -252,6 +252,35 @@ def memberships_lapse(*, today: datetime.date | None = None, actor=None) -> list
     return lapsed
 
 
+@transaction.atomic
+def application_submit(*, application: MembershipApplication) -> MembershipApplication:
+    """Record an application to join (the public join form and ``POST`` of the API).
+
+    Refused when the organisation (matched by credit code, else by name) already holds a
+    current membership of the alliance; a second pending application of the same
+    organisation is refused by the database constraint, whose message the form and the
+    API show.
+    """
+    application.status = ApplicationStatus.PENDING
+    application.full_clean()
+    organization = Organization.objects.matching(
+        name=application.organization_name, credit_code=application.credit_code or ""
+    )
+    if (
+        organization is not None
+        and Membership.objects.current()
+        .filter(alliance_id=application.alliance_id, organization=organization)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(organization)s is already a member of %(alliance)s.")
+            % {"organization": organization, "alliance": application.alliance},
+            code="already_member",
+        )
+    application.save()
+    return application
+
+
 def _locked_pending(application: MembershipApplication) -> MembershipApplication:
     application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:

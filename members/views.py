@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.forms import filtered
+from core.forms import apply_service, filtered
+from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
 from members.forms import MembershipApplicationForm
@@ -104,8 +105,13 @@ def apply(request, slug=None):
     alliance = get_object_or_404(Alliance, slug=slug) if slug else None
     if request.method == "POST":
         form = MembershipApplicationForm(request.POST)
-        if form.is_valid():
-            application = form.save()
+        application = apply_service(
+            request,
+            form,
+            lambda data: services.application_submit(application=form.save(commit=False)),
+            _("Your application was received."),
+        )
+        if application:
             request.session["application_id"] = application.pk
             return redirect(reverse("members:apply_done"))
     else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notify import notify_on_commit
+from core.stages import check_move
 from members import roles
 from members.models import Membership
 from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
@@ -218,9 +219,8 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
 
 
 def _check_reviewer(achievement: Achievement, actor) -> None:
-    if actor.is_superuser or achievement.alliance_id in roles.served_alliance_id_set(actor):
-        return
-    raise PermissionDenied(_("Only the alliance's secretariat reviews its achievements."))
+    if not Achievement.objects.reviewed_by(actor).filter(pk=achievement.pk).exists():
+        raise PermissionDenied(_("Only the alliance's secretariat reviews its achievements."))
 
 
 def _decide(
@@ -314,17 +314,14 @@ STAGE_DATES = {
 
 
 def _check_project_runner(project: Project, actor) -> None:
-    """The alliance's secretariat or a user of the industrializing enterprise."""
-    if actor.is_superuser:
-        return
-    alliance_id = project.achievement.alliance_id
-    if alliance_id in roles.served_alliance_id_set(actor):
-        return
-    if project.enterprise_id and roles.organization_id(actor) == project.enterprise_id:
-        return
-    raise PermissionDenied(
-        _("Only the alliance's secretariat or the industrializing enterprise runs this project.")
-    )
+    """``Project.objects.runnable_by``: the alliance's secretariat or the enterprise."""
+    if not Project.objects.runnable_by(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(
+            _(
+                "Only the alliance's secretariat or the industrializing enterprise runs "
+                "this project."
+            )
+        )
 
 
 def _at_date(day: datetime.date) -> datetime.datetime:
@@ -350,9 +347,20 @@ def project_save(*, project: Project, actor) -> Project:
         for field in ("stage", "stage_reason", "resume_stage", *STAGE_DATES.values()):
             setattr(project, field, getattr(current, field))
         _check_project_runner(current, actor)
-    _check_project_runner(project, actor)
-    project.full_clean()
+    project.full_clean()  # the achievement is accepted, the organisations are members
+    if creating and not (
+        Achievement.objects.openable_by(actor).filter(pk=project.achievement_id).exists()
+    ):
+        raise PermissionDenied(
+            _(
+                "A project is opened by the alliance's secretariat or by a member "
+                "enterprise of the alliance."
+            )
+        )
     project.save()
+    # Checked on the row as saved, inside the transaction: nobody opens (or moves) a
+    # project into the hands of an enterprise they do not act for.
+    _check_project_runner(project, actor)
     if creating:
         ProjectEvent.objects.create(
             project=project,
@@ -371,20 +379,14 @@ def project_move(
     """Move a project to its next stage, on hold or terminated, by legal moves only."""
     project = Project.objects.select_for_update().select_related("achievement").get(pk=project.pk)
     _check_project_runner(project, actor)
-    if stage not in project.legal_moves:
-        raise ValidationError(
-            {
-                "stage": _("A project in “%(current)s” cannot move to “%(target)s”.")
-                % {
-                    "current": project.get_stage_display(),
-                    "target": ProjectStage(stage).label if stage in ProjectStage.values else stage,
-                }
-            },
-            code="illegal_transition",
-        )
-    comment = (comment or "").strip()
-    if stage in REASONED_STAGES and not comment:
-        raise ValidationError({"comment": _("Give the reason.")}, code="required")
+    comment = check_move(
+        project,
+        stage,
+        comment,
+        choices=ProjectStage,
+        reasoned=REASONED_STAGES,
+        refusal=_("A project in “%(current)s” cannot move to “%(target)s”."),
+    )
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": _("A move cannot be dated in the future.")})
@@ -418,18 +420,13 @@ def project_move(
 
 
 def _check_milestone_editor(project: Project, actor) -> None:
-    if actor.is_superuser:
-        return
-    if project.achievement.alliance_id in roles.served_alliance_id_set(actor):
-        return
-    if roles.organization_id(actor) in (project.enterprise_id, project.pilot_organization_id):
-        return
-    raise PermissionDenied(
-        _(
-            "Only the project's enterprise, its pilot organisation or the secretariat "
-            "updates its milestones."
+    if not Project.objects.milestones_editable_by(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(
+            _(
+                "Only the project's enterprise, its pilot organisation or the secretariat "
+                "updates its milestones."
+            )
         )
-    )
 
 
 @transaction.atomic

@@ -71,7 +71,9 @@ def achievement_detail(request, pk):
             .filter(achievement=achievement)
             .select_related("enterprise")
         )
-        context["may_open_project"] = _may_open_project(request.user, achievement)
+        context["may_open_project"] = (
+            Achievement.objects.openable_by(request.user).filter(pk=achievement.pk).exists()
+        )
     return render(request, "projects/achievement_detail.html", context)
 
 
@@ -238,20 +240,6 @@ def achievement_review(request, pk):
 # --- Projects, milestones, products, the canal ------------------------------------------
 
 
-def _may_open_project(user, achievement) -> bool:
-    if achievement.status != AchievementStatus.ACCEPTED:
-        return False
-    if user.is_superuser or achievement.alliance_id in roles.served_alliance_id_set(user):
-        return True
-    org_id = roles.organization_id(user)
-    return (
-        org_id is not None
-        and achievement.alliance.memberships.filter(
-            organization_id=org_id, status="active", organization__kind="enterprise"
-        ).exists()
-    )
-
-
 @login_required
 def project_list(request):
     queryset = (
@@ -271,7 +259,7 @@ def project_create(request, achievement_pk):
     achievement = get_object_or_404(
         Achievement.objects.visible_to(request.user).select_related("alliance"), pk=achievement_pk
     )
-    if not _may_open_project(request.user, achievement):
+    if not Achievement.objects.openable_by(request.user).filter(pk=achievement.pk).exists():
         raise PermissionDenied(_("You cannot open a project from this achievement."))
     initial = {"title": achievement.title}
     org_id = roles.organization_id(request.user)
@@ -302,18 +290,16 @@ def _project_or_404(request, pk):
 @login_required
 def project_detail(request, pk, move_form=None, milestone_form=None, product_form=None):
     project = _project_or_404(request, pk)
-    runs = Project.objects.editable_by(request.user).filter(pk=pk).exists()
+    runs = Project.objects.runnable_by(request.user).filter(pk=pk).exists()
     context = {
         "project": project,
         "events": ProjectEvent.objects.filter(project=project).select_related("actor"),
         "milestones": project.milestones.select_related("owner_organization"),
         "products": project.products.select_related("enterprise"),
         "runs": runs,
-        # Milestone.objects.editable_by in the terms already at hand: whoever runs the
-        # project, and the users of its enterprise and pilot organisation.
-        "edits_milestones": runs
-        or roles.organization_id(request.user)
-        in (project.enterprise_id, project.pilot_organization_id),
+        "edits_milestones": Project.objects.milestones_editable_by(request.user)
+        .filter(pk=pk)
+        .exists(),
     }
     if runs and project.legal_moves:
         context["move_form"] = move_form or MoveForm(project=project)

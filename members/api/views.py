@@ -162,7 +162,9 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application = serializer.save()
+        application = services.application_submit(
+            application=MembershipApplication(**serializer.validated_data)
+        )
         return Response(
             ApplicationSubmittedSerializer(application).data, status=status.HTTP_201_CREATED
         )

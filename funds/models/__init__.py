@@ -1,0 +1,45 @@
+"""The funds app's models: funds, capital, deal flow and portfolio."""
+
+from funds.models.capital import AllocationQuerySet, CapitalCall, CapitalCallAllocation, Commitment
+from funds.models.deals import (
+    CommitteeDecision,
+    Deal,
+    DealChildQuerySet,
+    DealEvent,
+    DealQuerySet,
+    DealReview,
+)
+from funds.models.funds import (
+    MONEY,
+    NOT_NEGATIVE,
+    POSITIVE,
+    Fund,
+    FundQuerySet,
+    FundScopedQuerySet,
+    ReviewCriterion,
+)
+from funds.models.portfolio import Exit, Investment, InvestmentChildQuerySet, Valuation
+
+__all__ = [
+    "AllocationQuerySet",
+    "CapitalCall",
+    "CapitalCallAllocation",
+    "Commitment",
+    "CommitteeDecision",
+    "Deal",
+    "DealChildQuerySet",
+    "DealEvent",
+    "DealQuerySet",
+    "DealReview",
+    "Exit",
+    "Fund",
+    "FundQuerySet",
+    "FundScopedQuerySet",
+    "Investment",
+    "InvestmentChildQuerySet",
+    "MONEY",
+    "NOT_NEGATIVE",
+    "POSITIVE",
+    "ReviewCriterion",
+    "Valuation",
+]

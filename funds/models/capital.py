@@ -1,0 +1,163 @@
+"""The limited partners' money: commitments, capital calls and their allocations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from funds.models.funds import (
+    MONEY,
+    NOT_NEGATIVE,
+    POSITIVE,
+    Fund,
+    FundScopedQuerySet,
+)
+from members.models import Organization
+
+
+class Commitment(TimeStampedModel):
+    """A limited partner's commitment to a fund."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    limited_partner = models.ForeignKey(
+        Organization,
+        verbose_name=_("limited partner"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    committed_on = models.DateField(_("committed on"))
+
+    objects = FundScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["fund", "-amount", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "limited_partner"],
+                name="funds_commitment_one_per_partner",
+                violation_error_message=_("This limited partner already has a commitment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_commitment_amount_positive",
+                violation_error_message=_("A commitment is more than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.limited_partner} → {self.fund}: {self.amount}"
+
+
+class CapitalCall(TimeStampedModel):
+    """A call on the limited partners, split pro rata to their commitments."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="capital_calls"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    call_date = models.DateField(_("call date"))
+    due_date = models.DateField(_("due date"))
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+
+    objects = FundScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["fund", "number"]
+        verbose_name = _("capital call")
+        verbose_name_plural = _("capital calls")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "number"],
+                name="funds_capitalcall_unique_number",
+                violation_error_message=_("This call number is taken."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_capitalcall_amount_positive",
+                violation_error_message=_("A call is more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("call_date")),
+                name="funds_capitalcall_due_after_call",
+                violation_error_message=_("The due date cannot be before the call date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fund} #{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("funds:call", kwargs={"pk": self.pk})
+
+
+class AllocationQuerySet(FundScopedQuerySet):
+    fund_path = "call__fund"
+
+
+class CapitalCallAllocation(models.Model):
+    """One limited partner's part of a capital call, and what it has paid."""
+
+    call = models.ForeignKey(
+        CapitalCall,
+        verbose_name=_("capital call"),
+        on_delete=models.CASCADE,
+        related_name="allocations",
+    )
+    limited_partner = models.ForeignKey(
+        Organization, verbose_name=_("limited partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=NOT_NEGATIVE)
+    paid_amount = models.DecimalField(
+        _("paid"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "-amount", "id"]
+        verbose_name = _("capital call allocation")
+        verbose_name_plural = _("capital call allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "limited_partner"],
+                name="funds_allocation_one_per_partner",
+                violation_error_message=_("A limited partner has one allocation per call."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("amount")),
+                name="funds_allocation_paid_within_amount",
+                violation_error_message=_("The paid amount runs from zero to the amount called."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.call}: {self.limited_partner} {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("funds:call_notice", kwargs={"pk": self.call_id, "allocation": self.pk})
+
+    @property
+    def status(self) -> str:
+        if self.paid_amount >= self.amount:
+            return "paid"
+        return "partial" if self.paid_amount > 0 else "due"
+
+    def get_status_display(self) -> str:
+        from funds.choices import AllocationStatus
+
+        return str(AllocationStatus(self.status).label)

@@ -1,0 +1,156 @@
+"""Funds, their teams' scope and the review criteria."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from funds.choices import (
+    REFERABLE_PROJECT_STAGES,
+    Currency,
+    FundStatus,
+)
+from members import roles
+from members.models import Organization
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class FundScopedQuerySet(models.QuerySet):
+    """Fund data is seen only by the fund's team and the holding's analysts.
+
+    ``fund_path`` leads from the row to its fund ("" for the fund itself). A user sits on a
+    fund's team once, so following it never duplicates a row.
+    """
+
+    fund_path = "fund"
+
+    def _team(self, user):
+        lookup = f"{self.fund_path}__team" if self.fund_path else "team"
+        return self.filter(**{lookup: user})
+
+    def visible_to(self, user):
+        if roles.reads_everything(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self._team(user)
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self._team(user)
+
+
+class FundQuerySet(FundScopedQuerySet):
+    fund_path = ""
+
+    def referable_by(self, user, project):
+        """The funds ``user`` may hand ``project`` over to.
+
+        A superuser and the secretariat of the project's alliance choose any fund; a fund
+        manager refers to the funds whose team they are on. Nothing before the project
+        reaches industrialization.
+        """
+        if not user.is_authenticated or project.stage not in REFERABLE_PROJECT_STAGES:
+            return self.none()
+        if user.is_superuser or (
+            project.achievement.alliance_id in roles.served_alliance_id_set(user)
+        ):
+            return self
+        return self._team(user)
+
+
+class Fund(TimeStampedModel):
+    """An industry fund, with its team of fund managers."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    manager = models.ForeignKey(
+        Organization,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="managed_funds",
+    )
+    target_size = models.DecimalField(_("target size"), **MONEY, validators=POSITIVE)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY
+    )
+    vintage_year = models.PositiveSmallIntegerField(
+        _("vintage year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=FundStatus.choices, default=FundStatus.INVESTING
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("team"), blank=True, related_name="fund_teams"
+    )
+
+    objects = FundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-vintage_year", "name"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_size__gt=0),
+                name="funds_fund_target_positive",
+                violation_error_message=_("The target size is more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(vintage_year__gte=1990, vintage_year__lte=2100),
+                name="funds_fund_vintage_range",
+                violation_error_message=_("The vintage year is between 1990 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("funds:fund", kwargs={"pk": self.pk})
+
+
+class ReviewCriterion(models.Model):
+    """A criterion deals of the fund are scored on, with its weight."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, validators=POSITIVE)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["fund", "position", "id"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "key"],
+                name="funds_reviewcriterion_unique_key",
+                violation_error_message=_("The fund already has this criterion."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="funds_reviewcriterion_weight_positive",
+                violation_error_message=_("A weight is more than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight})"
