@@ -43,9 +43,19 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     # ...or the one that records a new row from the serializer's fields
     # (``investment_record(actor=..., deal=..., amount=...)``).
     create_with = None
+    # The service that deletes a row, called as ``delete_with(<model name>=row, actor=user)``.
+    delete_with = None
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_object(self):
+        """The row, and for a write the check that the user may change it, before the
+        request body is even validated."""
+        row = super().get_object()
+        if self.action in ("update", "partial_update", "destroy"):
+            self.check_editable(row)
+        return row
 
     def editable(self):
         return self.queryset.model._default_manager.editable_by(self.request.user)
@@ -66,7 +76,17 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             self.check_editable(serializer.instance)
 
     def perform_destroy(self, instance):
+        """Through ``delete_with`` (a service) or, as in the admin, for a user holding the
+        model's delete permission; the row must be editable either way."""
         self.check_editable(instance)
+        if self.delete_with is not None:
+            type(self).delete_with(
+                **{instance._meta.model_name: instance, "actor": self.request.user}
+            )
+            return
+        opts = instance._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
+            raise PermissionDenied()
         instance.delete()
 
     def _save_row(self, row):

@@ -35,6 +35,7 @@ class AchievementViewSet(ScopedModelViewSet):
     ``?q=`` searches title, summary and IP titles in English and Chinese (ranked).
     """
 
+    delete_with = staticmethod(services.achievement_delete)  # drafts, by their owner
     queryset = Achievement.objects.select_related(
         "organization",  # organization_name
         "alliance",  # alliance_name
@@ -71,10 +72,6 @@ class AchievementViewSet(ScopedModelViewSet):
         return services.achievement_save(
             achievement=achievement, actor=self.request.user, inventors=inventors, ip_items=ip_items
         )
-
-    def perform_destroy(self, instance):
-        self.check_editable(instance)
-        services.achievement_delete(achievement=instance, actor=self.request.user)
 
     def _transition(self, request, service):
         achievement = self.get_object()

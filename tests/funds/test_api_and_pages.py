@@ -21,6 +21,7 @@ SCORES = {
 
 class FundResource(APIResourceChecks):
     reader = "manager_x"
+    outsider = "manager_y"
     max_queries = 8
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 class TestAlliances(APIResourceChecks):
     list_url = "/api/v1/alliances/"
     anonymous_may_read = True
+    writer = "secretariat_a"
     max_queries = 6
 
     def make_rows(self, count, request):
@@ -30,38 +31,61 @@ class TestAlliances(APIResourceChecks):
 class TestOrganizations(APIResourceChecks):
     list_url = "/api/v1/organizations/"
     anonymous_may_read = True
-    reader = "secretariat_a"
+    reader = writer = "secretariat_a"
+    outsider = "secretariat_b"
     max_queries = 6
 
     def make_rows(self, count, request):
-        for _ in range(count):
-            MembershipFactory()
+        MembershipFactory.create_batch(count, alliance=request.getfixturevalue("alliance_a"))
+
+    def create_payload_for(self, request):
+        return {"name": "新材料研究院", "kind": "institute", "credit_code": make_credit_code(7)}
+
+    def update_payload_for(self, request, row):
+        return {"city": "滕州"}
 
 
 class TestMemberships(APIResourceChecks):
     list_url = "/api/v1/memberships/"
     anonymous_may_read = True
-    reader = "secretariat_a"
+    reader = writer = "secretariat_a"
+    outsider = "secretariat_b"
     max_queries = 6
 
     def make_rows(self, count, request):
+        MembershipFactory.create_batch(count, alliance=request.getfixturevalue("alliance_a"))
+
+    def create_payload_for(self, request):
         alliance = request.getfixturevalue("alliance_a")
-        MembershipFactory.create_batch(count, alliance=alliance)
+        return {"alliance": alliance.pk, "organization": OrganizationFactory().pk, "role": "member"}
+
+    def update_payload_for(self, request, row):
+        return {"term_end": "2030-12-31"}
 
 
 class TestContacts(APIResourceChecks):
     list_url = "/api/v1/contacts/"
-    reader = "secretariat_a"
+    reader = writer = "secretariat_a"
+    outsider = "secretariat_b"
+    delete_allowed = True
     max_queries = 6
 
     def make_rows(self, count, request):
         organization = request.getfixturevalue("org_a")
         ContactFactory.create_batch(count, organization=organization)
 
+    def create_payload_for(self, request):
+        organization = request.getfixturevalue("org_a")
+        return {"organization": organization.pk, "name": "李工", "email": "li@example.cn"}
+
+    def update_payload_for(self, request, row):
+        return {"phone": "0632-1234567"}
+
 
 class TestApplications(APIResourceChecks):
     list_url = "/api/v1/membership-applications/"
     reader = "secretariat_a"
+    outsider = "secretariat_b"
     anonymous_may_create = True
     max_queries = 6
 
@@ -495,9 +519,12 @@ def test_schema_and_swagger_ui_are_served(client):
 
 
 def test_page_size_is_capped_at_100(api, alliance_a):
-    MembershipFactory.create_batch(3, alliance=alliance_a)
+    MembershipFactory.create_batch(105, alliance=alliance_a)
     response = api.get("/api/v1/memberships/", {"page_size": 1000})
     assert response.status_code == 200
+    assert response.data["count"] == 105
+    assert len(response.data["results"]) == 100
+    assert response.data["next"] is not None
 
 
 def test_lapsed_membership_frees_the_chair(alliance_a):
@@ -509,4 +536,9 @@ def test_lapsed_membership_frees_the_chair(alliance_a):
     )
     chair.status = MembershipStatus.LAPSED
     chair.save()
-    MembershipFactory(alliance=alliance_a, role=MembershipRole.CHAIRMAN)
+    successor = MembershipFactory(alliance=alliance_a, role=MembershipRole.CHAIRMAN)
+    assert list(
+        Membership.objects.filter(
+            alliance=alliance_a, role=MembershipRole.CHAIRMAN, status=MembershipStatus.ACTIVE
+        )
+    ) == [successor]

@@ -38,8 +38,16 @@ def payload(alliance, **extra):
 class TestAchievements(APIResourceChecks):
     list_url = URL
     reader = "secretariat_a"
+    writer = "submitter_a"
+    outsider = "submitter_b"
     anonymous_may_read = True
     max_queries = 9
+
+    def create_payload_for(self, request):
+        return payload(request.getfixturevalue("alliance_a"))
+
+    def update_payload_for(self, request, row):
+        return None  # submitted rows are locked; drafts are updated in the tests below
 
     def make_rows(self, count, request):
         org, alliance = request.getfixturevalue("org_a"), request.getfixturevalue("alliance_a")

@@ -324,8 +324,17 @@ def test_the_thread_hides_projects_the_user_may_not_see(submitter_b, project_a):
 
 class TestProjectsAPI(APIResourceChecks):
     list_url = "/api/v1/projects/"
-    reader = "secretariat_a"
+    reader = writer = "secretariat_a"
+    outsider = "secretariat_b"
     max_queries = 7
+
+    def create_payload_for(self, request):
+        achievement = request.getfixturevalue("accepted_a")
+        enterprise = request.getfixturevalue("enterprise_a")
+        return {"achievement": achievement.pk, "enterprise": enterprise.pk, "budget": "1000.00"}
+
+    def update_payload_for(self, request, row):
+        return {"planned_capacity": "200000"}
 
     def make_rows(self, count, request):
         accepted, enterprise = (
@@ -342,7 +351,15 @@ class TestProjectsAPI(APIResourceChecks):
 class TestProductsAPI(APIResourceChecks):
     list_url = "/api/v1/products/"
     anonymous_may_read = True
+    writer = "secretariat_a"
+    outsider = "secretariat_b"
     max_queries = 6
+
+    def create_payload_for(self, request):
+        return {"project": request.getfixturevalue("project_a").pk, "name": "高熔指聚丙烯"}
+
+    def update_payload_for(self, request, row):
+        return {"name": "乙烯-醋酸乙烯共聚物"}
 
     def make_rows(self, count, request):
         project = request.getfixturevalue("project_a")
@@ -351,8 +368,16 @@ class TestProductsAPI(APIResourceChecks):
 
 class TestMilestonesAPI(APIResourceChecks):
     list_url = "/api/v1/milestones/"
-    reader = "enterprise_user"
+    reader = writer = "enterprise_user"
+    outsider = "secretariat_b"
     max_queries = 8
+
+    def create_payload_for(self, request):
+        project = request.getfixturevalue("project_a")
+        return {"project": project.pk, "title": "中试装置投料", "due_on": "2030-06-30"}
+
+    def update_payload_for(self, request, row):
+        return {"title": "中试装置连续运行"}
 
     def make_rows(self, count, request):
         MilestoneFactory.create_batch(count, project=request.getfixturevalue("project_a"))
