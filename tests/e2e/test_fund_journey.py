@@ -43,7 +43,9 @@ def test_fund_manager_takes_a_deal_from_the_board_to_an_investment(new_page, lan
     log_in(page, "lead_mgr")
     page.get_by_test_id("nav-funds").click()
     page.get_by_role("link", name="先进材料产业基金E2E").click()
-    expect(page.locator("[data-figure=invested]")).to_have_text("0")
+    expect(page.locator("[data-figure=invested]")).to_have_text(
+        {"en": "CNY 0", "zh-hans": "0 元"}[language]
+    )
     page.get_by_test_id("board-link").click()
 
     # Across the board, one column at a time, with the card's own form.
@@ -84,6 +86,10 @@ def test_fund_manager_takes_a_deal_from_the_board_to_an_investment(new_page, lan
 
     # The fund page shows the new figures.
     page.goto(f"/funds/{fund.pk}/")
-    expect(page.locator("[data-figure=invested]")).to_have_text("50000000.00")
-    expect(page.locator("[data-figure=nav]")).to_have_text("50000000.00")
+    fifty_million = {"en": "CNY 50 million", "zh-hans": "5,000 万元"}[language]
+    expect(page.locator("[data-figure=invested]")).to_have_text(fifty_million)
+    expect(page.locator("[data-figure=nav]")).to_have_text(fifty_million)
+    expect(page.locator("[data-figure=nav]")).to_have_attribute(
+        "title", {"en": "CNY 50,000,000.00", "zh-hans": "50,000,000.00 元"}[language]
+    )
     expect(page.get_by_test_id("investments")).to_contain_text("聚乳酸科技E2E")

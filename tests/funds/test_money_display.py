@@ -1,0 +1,88 @@
+"""Fund pages show money in the reader's language: short in tables and cards, in full on calls."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from funds import services
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def call_x(fund_x, manager_x):
+    return services.capital_call_create(
+        fund=fund_x,
+        actor=manager_x,
+        amount=Decimal("100100.00"),
+        call_date=TODAY,
+        due_date=TODAY,
+    )
+
+
+def test_call_notice_gives_the_amounts_in_full_and_in_capital_numerals(client, manager_x, call_x):
+    allocation = call_x.allocations.get()
+    client.force_login(manager_x)
+    url = f"/calls/{call_x.pk}/notices/{allocation.pk}/"
+
+    chinese = client.get(url, **CHINESE).content.decode()
+    assert '<strong data-testid="notice-amount">100,100.00 元</strong>' in chinese
+    assert "1,000,000.00 元" in chinese  # the partner's commitment
+    assert '<td data-testid="notice-capitals">人民币壹拾万零壹佰元整</td>' in chinese
+
+    english = client.get(url, **ENGLISH).content.decode()
+    assert '<strong data-testid="notice-amount">CNY 100,100.00</strong>' in english
+    assert "CNY 1,000,000.00" in english
+    assert "人民币壹拾万零壹佰元整" in english  # the legal wording reads the same for everyone
+
+
+def test_call_notice_of_a_fund_in_another_currency_has_no_capital_numerals(
+    client, manager_x, fund_x, call_x
+):
+    fund_x.currency = "USD"
+    fund_x.save(update_fields=["currency"])
+    allocation = call_x.allocations.get()
+    client.force_login(manager_x)
+    page = client.get(f"/calls/{call_x.pk}/notices/{allocation.pk}/", **ENGLISH).content.decode()
+    assert "USD 100,100.00" in page
+    assert "notice-capitals" not in page
+
+
+def test_call_detail_lists_the_allocations_in_full(client, manager_x, call_x):
+    client.force_login(manager_x)
+    chinese = client.get(f"/calls/{call_x.pk}/", **CHINESE).content.decode()
+    assert '<p data-testid="call-amount">100,100.00 元 · ' in chinese
+    assert "<th>100,100.00 元</th>" in chinese  # the total
+    english = client.get(f"/calls/{call_x.pk}/", **ENGLISH).content.decode()
+    assert "<th>CNY 100,100.00</th>" in english
+    # the payment form still takes the plain figure
+    assert 'name="paid_amount" value="100100.00"' in english
+
+
+def test_fund_pages_show_short_amounts_with_the_full_figure_on_hover(
+    client, manager_x, fund_x, deal_x
+):
+    client.force_login(manager_x)
+    chinese = client.get(f"/funds/{fund_x.pk}/", **CHINESE).content.decode()
+    assert '<strong data-figure="committed" title="1,000,000.00 元">100 万元</strong>' in chinese
+    assert "10 亿元" in chinese  # the target size
+    english = client.get(f"/funds/{fund_x.pk}/", **ENGLISH).content.decode()
+    assert '<strong data-figure="committed" title="CNY 1,000,000.00">CNY 1 million</strong>' in (
+        english
+    )
+    assert "CNY 1 billion" in english
+
+    assert "<td>10 亿元</td>" in client.get("/funds/", **CHINESE).content.decode()
+    assert (
+        "<td>CNY 1 million</td>"
+        in client.get(f"/funds/{fund_x.pk}/deals/", **ENGLISH).content.decode()
+    )
+    board = client.get(f"/funds/{fund_x.pk}/board/", **CHINESE).content.decode()
+    assert '<div class="muted">100 万元</div>' in board
+    deal = client.get(f"/deals/{deal_x.pk}/", **CHINESE).content.decode()
+    assert '<dd title="1,000,000.00 元">100 万元</dd>' in deal
