@@ -1,6 +1,17 @@
+"""The funds in the admin: set up by an administrator, read by the fund's team.
+
+Every write goes through the same service as the portal and the API: a fund through
+``fund_save`` (which gives it the default review criteria), its commitments through
+``commitment_save``, a deal through ``deal_save``. Calls, payments, reviews, committee
+decisions, investments, valuations and exits are recorded on the portal pages that run
+their services; here they are read-only, with a link to that page.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RecordedInPortalMixin, ServiceSaveMixin
+from funds import services
 from funds.models import (
     CapitalCall,
     CapitalCallAllocation,
@@ -32,41 +43,45 @@ class CriterionInline(admin.TabularInline):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
+    can_delete = False
     autocomplete_fields = ("limited_partner",)
 
 
 @admin.register(Fund)
-class FundAdmin(VisibleMixin, SimpleHistoryAdmin):
+class FundAdmin(ServiceSaveMixin, VisibleMixin, SimpleHistoryAdmin):
     list_display = ("name", "manager", "target_size", "currency", "vintage_year", "status")
     list_filter = ("status", "currency")
     search_fields = ("name",)
     filter_horizontal = ("team",)
     autocomplete_fields = ("manager",)
-    inlines = [CriterionInline, CommitmentInline]
+    save_with = staticmethod(services.fund_save)
+    inline_save_with = {Commitment: services.commitment_save}
+
+    def get_inlines(self, request, obj):
+        # A new fund gets the default criteria from fund_save; they are edited afterwards.
+        return [CriterionInline, CommitmentInline] if obj is not None else [CommitmentInline]
 
 
 class AllocationInline(admin.TabularInline):
     model = CapitalCallAllocation
     extra = 0
     can_delete = False
-    readonly_fields = ("limited_partner", "amount")
-    fields = ("limited_partner", "amount", "paid_amount", "paid_on")
+    fields = readonly_fields = ("limited_partner", "amount", "paid_amount", "paid_on")
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CapitalCall)
-class CapitalCallAdmin(VisibleMixin, SimpleHistoryAdmin):
-    """Calls are issued in the portal (which allocates them); here they are read."""
+class CapitalCallAdmin(RecordedInPortalMixin, VisibleMixin, SimpleHistoryAdmin):
+    """Calls are issued and paid in the portal (which allocates them); here they are read."""
 
-    list_display = ("fund", "number", "amount", "call_date", "due_date")
+    list_display = ("fund", "number", "amount", "call_date", "due_date", "portal_link")
     list_filter = ("fund",)
-    readonly_fields = ("fund", "number", "amount", "call_date")
     inlines = [AllocationInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 class DealEventInline(admin.TabularInline):
@@ -80,7 +95,7 @@ class DealEventInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(VisibleMixin, SimpleHistoryAdmin):
+class DealAdmin(ServiceSaveMixin, VisibleMixin, SimpleHistoryAdmin):
     list_display = ("company", "fund", "stage", "requested_amount", "owner", "average_score")
     list_filter = ("fund", "stage", "source")
     search_fields = ("company__name",)
@@ -88,16 +103,33 @@ class DealAdmin(VisibleMixin, SimpleHistoryAdmin):
     readonly_fields = ("stage", "stage_reason", "resume_stage", "stage_changed_at", "average_score")
     autocomplete_fields = ("company",)
     inlines = [DealEventInline]
+    save_with = staticmethod(services.deal_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a deal leaves the board by being declined, with its history
+
+
+class DealRecordAdmin(RecordedInPortalMixin, VisibleMixin, admin.ModelAdmin):
+    """Recorded on the deal page in the portal."""
+
+    def portal_url(self, obj):
+        return self.deal_of(obj).get_absolute_url()
+
+    def deal_of(self, obj):
+        return obj.deal
 
 
 @admin.register(DealReview)
-class DealReviewAdmin(VisibleMixin, admin.ModelAdmin):
-    list_display = ("deal", "reviewer", "weighted_score", "created")
-    readonly_fields = ("deal", "reviewer", "scores", "weighted_score")
+class DealReviewAdmin(DealRecordAdmin):
+    list_display = ("deal", "reviewer", "weighted_score", "created", "portal_link")
+
+
+class DealRecordHistoryAdmin(DealRecordAdmin, SimpleHistoryAdmin):
+    """The same, for records that keep their change history."""
 
 
 @admin.register(CommitteeDecision)
-class CommitteeDecisionAdmin(VisibleMixin, SimpleHistoryAdmin):
+class CommitteeDecisionAdmin(DealRecordHistoryAdmin):
     list_display = (
         "deal",
         "meeting_date",
@@ -105,22 +137,28 @@ class CommitteeDecisionAdmin(VisibleMixin, SimpleHistoryAdmin):
         "votes_for",
         "votes_against",
         "votes_abstain",
+        "portal_link",
     )
     list_filter = ("decision",)
 
 
 @admin.register(Investment)
-class InvestmentAdmin(VisibleMixin, SimpleHistoryAdmin):
-    list_display = ("deal", "fund", "amount", "invested_on", "instrument", "stake")
+class InvestmentAdmin(DealRecordHistoryAdmin):
+    list_display = ("deal", "fund", "amount", "invested_on", "instrument", "stake", "portal_link")
     list_filter = ("fund", "instrument")
-    readonly_fields = ("fund",)
 
 
 @admin.register(Valuation)
-class ValuationAdmin(VisibleMixin, SimpleHistoryAdmin):
-    list_display = ("investment", "valued_on", "fair_value", "method")
+class ValuationAdmin(DealRecordHistoryAdmin):
+    list_display = ("investment", "valued_on", "fair_value", "method", "portal_link")
+
+    def deal_of(self, obj):
+        return obj.investment.deal
 
 
 @admin.register(Exit)
-class ExitAdmin(VisibleMixin, SimpleHistoryAdmin):
-    list_display = ("investment", "exited_on", "kind", "proceeds")
+class ExitAdmin(DealRecordHistoryAdmin):
+    list_display = ("investment", "exited_on", "kind", "proceeds", "portal_link")
+
+    def deal_of(self, obj):
+        return obj.investment.deal

@@ -44,8 +44,8 @@ from members.models import Contact
 
 
 def on_team(fund: Fund, user) -> bool:
-    """The user may write the fund's data: a superuser or a member of its team."""
-    return user.is_superuser or fund.team.filter(pk=user.pk).exists()
+    """The user may write the fund's data (``Fund.objects.editable_by``)."""
+    return Fund.objects.editable_by(user).filter(pk=fund.pk).exists()
 
 
 def check_team(fund: Fund, actor) -> None:
