@@ -22,6 +22,7 @@ The limits are module constants so that tests (and a deployment, if ever needed)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -68,7 +69,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jp
 SCAN_SECONDS = 15  # a hostile file must not hold the request longer than this
 POLYGLOT_EDGE_BYTES = 8 * 1024  # the head and tail searched for HTML in every file
 POLYGLOT_SMALL_BYTES = 1024 * 1024  # files up to this size are searched whole
-PDF_MAX_OBJECTS = 100_000
+PDF_MAX_OBJECTS = 30_000  # pypdf reads some 3,000 objects a second: this fits SCAN_SECONDS
 PDF_MAX_PAGES = 3_000
 PDF_MAX_STREAM_BYTES = 50 * 1024 * 1024  # what pypdf may inflate for one object stream
 IMAGE_MAX_PIXELS = 50_000_000
@@ -200,25 +201,34 @@ def validate_attachment(upload) -> str:
     name = str(upload.name or "")
     limit = settings.ALLIANCE_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            _("%(name)s is %(size)s; attachments may be at most %(limit)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size or 0),
-                "limit": filesizeformat(limit),
-            },
-            code="too_large",
-        )
+        raise _too_large(name, upload.size or 0, limit)
     data = _read_all(upload)
+    if len(data) > limit:  # the size attribute is only what the upload says
+        raise _too_large(name, len(data), limit)
     extension = _extension(name)
+    # The HTML form checks the upload, then the service checks it again: scan once.
+    fingerprint = (hashlib.sha256(data).digest(), name)
+    checked = getattr(upload, "_attachment_checked", None)
+    if checked and checked[0] == fingerprint:
+        return checked[1]
     try:
-        return _check(data, extension)
+        content_type = _check(data, extension)
     except Refused as refused:
         raise _error(name, refused) from None
     except RecursionError:
         raise _error(name, Refused("too_complex")) from None
     finally:
         upload.seek(0)
+    upload._attachment_checked = (fingerprint, content_type)
+    return content_type
+
+
+def _too_large(name: str, size: int, limit: int) -> ValidationError:
+    return ValidationError(
+        _("%(name)s is %(size)s; attachments may be at most %(limit)s.")
+        % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
+        code="too_large",
+    )
 
 
 def _error(name: str, refused: Refused) -> ValidationError:
@@ -415,13 +425,17 @@ def _javascript_uri(value) -> bool:
 
 
 def _check_image(data: bytes, kind: str) -> None:
-    end, metadata = _png_structure(data) if kind == "png" else _jpeg_structure(data)
+    end, segments = _png_structure(data) if kind == "png" else _jpeg_structure(data)
     if end is None:
         raise Refused("image_damaged")
     if data[end:].strip(b"\x00"):
         raise Refused("image_trailing")
-    if any(MARKUP.search(segment) for segment in metadata):
+    if any(MARKUP.search(body) for _marker, body in segments):
         raise Refused("polyglot")
+    # The size the header declares, checked before Pillow opens the image at all.
+    sizes = [_image_size(marker, body) for marker, body in segments]
+    if any(width * height > IMAGE_MAX_PIXELS for width, height in sizes):
+        raise Refused("image_pixels", limit=number_format(IMAGE_MAX_PIXELS, force_grouping=True))
     from PIL import Image
 
     expected = "PNG" if kind == "png" else "JPEG"
@@ -447,8 +461,21 @@ def _check_image(data: bytes, kind: str) -> None:
         raise Refused("image_damaged") from None
 
 
-def _png_structure(data: bytes) -> tuple[int | None, list[bytes]]:
-    """(offset just past IEND, the data of every chunk but the pixel data)."""
+JPEG_FRAMES = {0xC0 + n for n in range(16)} - {0xC4, 0xC8, 0xCC}  # SOF0…SOF15
+
+
+def _image_size(marker: bytes | int, body: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG IHDR chunk or a JPEG start-of-frame segment, else (0, 0)."""
+    if marker == b"IHDR" and len(body) >= 8:
+        return struct.unpack(">II", body[:8])
+    if marker in JPEG_FRAMES and len(body) >= 5:
+        height, width = struct.unpack(">HH", body[1:5])
+        return width, height
+    return 0, 0
+
+
+def _png_structure(data: bytes) -> tuple[int | None, list[tuple[bytes, bytes]]]:
+    """(offset just past IEND, (type, data) of every chunk but the pixel data)."""
     position, metadata = 8, []
     while position + 12 <= len(data):
         length = int.from_bytes(data[position : position + 4], "big")
@@ -459,13 +486,13 @@ def _png_structure(data: bytes) -> tuple[int | None, list[bytes]]:
         if chunk_type == b"IEND":
             return end, metadata
         if chunk_type not in {b"IDAT", b"fdAT"}:
-            metadata.append(data[position + 8 : end - 4])
+            metadata.append((chunk_type, data[position + 8 : end - 4]))
         position = end
     return None, metadata
 
 
-def _jpeg_structure(data: bytes) -> tuple[int | None, list[bytes]]:
-    """(offset just past the EOI that ends the image, the data of every marker segment).
+def _jpeg_structure(data: bytes) -> tuple[int | None, list[tuple[int, bytes]]]:
+    """(offset just past the EOI that ends the image, (marker, data) of every segment).
 
     Segments are skipped by their length, so a thumbnail's own EOI inside EXIF is not taken
     for the end; entropy-coded data ends at the first marker that is not a stuffed 0xFF00,
@@ -493,7 +520,7 @@ def _jpeg_structure(data: bytes) -> tuple[int | None, list[bytes]]:
         if length < 2 or position + length > size:
             return None, metadata
         if marker != 0xDA:
-            metadata.append(data[position + 2 : position + length])
+            metadata.append((marker, data[position + 2 : position + length]))
         position += length
         if marker == 0xDA:  # start of scan: skip the entropy-coded data
             while True:
@@ -657,6 +684,8 @@ def _inflate(data: bytes, entry, start: int, budget: int, keep: int) -> tuple[in
         produced += len(piece)
         if produced > budget:
             raise Refused("office_size", limit=filesizeformat(ZIP_MAX_UNCOMPRESSED_BYTES))
+        if produced > entry.file_size:
+            raise Refused("office_damaged")  # more than the directory declared: it lies
         checksum = zlib.crc32(piece, checksum)
         if len(kept) < keep:
             kept.extend(piece[: keep - len(kept)])
