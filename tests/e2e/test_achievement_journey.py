@@ -18,10 +18,10 @@ def log_in(page, username):
 
 
 def test_achievement_review_round_to_the_public_catalogue(
-    new_page, language, tmp_path, submitter_a, secretariat_a, alliance_a
+    new_page, language, tmp_path, submitter_a, secretariat_a, alliance_a, pdf_bytes
 ):
     pdf = tmp_path / "技术说明.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf.write_bytes(pdf_bytes)
 
     # The institute drafts and submits.
     institute = new_page()
