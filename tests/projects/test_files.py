@@ -23,7 +23,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from projects import files
+from core.uploads import limits
 from projects.files import validate_attachment
 from projects.models import Attachment
 
@@ -403,17 +403,17 @@ def test_a_pdf_encrypted_only_against_editing_is_opened_and_checked():
 
 
 def test_pdf_pages_and_objects_are_bounded(monkeypatch):
-    monkeypatch.setattr(files, "PDF_MAX_PAGES", 2)
+    monkeypatch.setattr(limits, "PDF_MAX_PAGES", 2)
     error = refused("long.pdf", pdf(pages=3))
     assert error.code == "pdf_pages"
     assert "at most 2 pages" in error.messages[0]
-    monkeypatch.setattr(files, "PDF_MAX_PAGES", 100)
-    monkeypatch.setattr(files, "PDF_MAX_OBJECTS", 3)
+    monkeypatch.setattr(limits, "PDF_MAX_PAGES", 100)
+    monkeypatch.setattr(limits, "PDF_MAX_OBJECTS", 3)
     assert refused("long.pdf", pdf(pages=3)).code == "pdf_objects"
 
 
 def test_a_pdf_scan_that_runs_out_of_time_is_refused(monkeypatch):
-    monkeypatch.setattr(files, "SCAN_SECONDS", -1)
+    monkeypatch.setattr(limits, "SCAN_SECONDS", -1)
     assert refused("slow.pdf", pdf()).code == "too_complex"
 
 
@@ -456,8 +456,8 @@ def test_markup_just_after_the_pdf_header_is_refused():
 
 
 def test_large_files_are_searched_at_both_ends(monkeypatch):
-    monkeypatch.setattr(files, "POLYGLOT_SMALL_BYTES", 256)
-    monkeypatch.setattr(files, "POLYGLOT_EDGE_BYTES", 64)
+    monkeypatch.setattr(limits, "POLYGLOT_SMALL_BYTES", 256)
+    monkeypatch.setattr(limits, "POLYGLOT_EDGE_BYTES", 64)
     data = pdf()
     assert len(data) > 256
     assert refused("report.pdf", data.replace(b"\n", b"\n%<script>\n", 1)).code == "polyglot"
@@ -465,16 +465,16 @@ def test_large_files_are_searched_at_both_ends(monkeypatch):
 
 
 def test_a_jpeg_with_html_in_a_comment_is_refused_wherever_the_comment_sits(monkeypatch):
-    monkeypatch.setattr(files, "POLYGLOT_SMALL_BYTES", 16)
-    monkeypatch.setattr(files, "POLYGLOT_EDGE_BYTES", 16)
+    monkeypatch.setattr(limits, "POLYGLOT_SMALL_BYTES", 16)
+    monkeypatch.setattr(limits, "POLYGLOT_EDGE_BYTES", 16)
     padded = jpeg_with_segment(0xE1, b"Exif\x00\x00" + bytes(2000))
     data = jpeg_with_segment(0xFE, b"<html><script>alert(1)</script>", padded)
     assert refused("photo.jpg", data).code == "polyglot"
 
 
 def test_a_png_with_html_in_a_text_chunk_is_refused(monkeypatch):
-    monkeypatch.setattr(files, "POLYGLOT_SMALL_BYTES", 16)
-    monkeypatch.setattr(files, "POLYGLOT_EDGE_BYTES", 16)
+    monkeypatch.setattr(limits, "POLYGLOT_SMALL_BYTES", 16)
+    monkeypatch.setattr(limits, "POLYGLOT_EDGE_BYTES", 16)
     png = image("PNG")
     chunk = png_chunk(b"tEXt", b"Comment\x00<svg onload=alert(1)>")
     data = png[:33] + png_chunk(b"tEXt", b"Pad\x00" + bytes(200)) + chunk + png[33:]
@@ -548,7 +548,7 @@ def test_image_pixels_are_bounded(monkeypatch):
     assert "50,000,000 pixels" in error.messages[0]
     # past Pillow's own bomb guard, which raises before the size can be read
     assert refused("huge.png", png_header_only(30_000, 30_000)).code == "image_pixels"
-    monkeypatch.setattr(files, "IMAGE_MAX_PIXELS", 255)
+    monkeypatch.setattr(limits, "IMAGE_MAX_PIXELS", 255)
     assert refused("small.png", image("PNG", size=(16, 16))).code == "image_pixels"
 
 
@@ -626,7 +626,7 @@ def test_a_100000_entry_zip_is_refused_before_it_is_parsed():
 
 
 def test_the_entry_count_is_bounded_even_when_the_end_record_understates_it(monkeypatch):
-    monkeypatch.setattr(files, "ZIP_MAX_ENTRIES", 10)
+    monkeypatch.setattr(limits, "ZIP_MAX_ENTRIES", 10)
     data = bytearray(office("docx", extra=[(f"word/media/{n}.xml", "<x/>") for n in range(10)]))
     end = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, end + 8, 3, 3)  # claims three entries
@@ -651,14 +651,14 @@ def test_a_zip_bomb_that_lies_about_its_size_is_caught_while_inflating():
 
 
 def test_total_uncompressed_size_is_bounded(monkeypatch):
-    monkeypatch.setattr(files, "ZIP_MAX_UNCOMPRESSED_BYTES", 100_000)
+    monkeypatch.setattr(limits, "ZIP_MAX_UNCOMPRESSED_BYTES", 100_000)
     noise = random.Random(7).randbytes(120_000)  # incompressible: no ratio alarm
     error = refused("big.xlsx", office("xlsx", extra=[("xl/media/noise.bin", noise)]))
     assert error.code == "office_size"
 
 
 def test_a_suspicious_compression_ratio_is_refused(monkeypatch):
-    monkeypatch.setattr(files, "ZIP_RATIO_FLOOR_BYTES", 1000)
+    monkeypatch.setattr(limits, "ZIP_RATIO_FLOOR_BYTES", 1000)
     data = office("docx", extra=[("word/media/zeros.bin", bytes(500_000))])
     assert refused("notes.docx", data).code == "office_ratio"
 
@@ -765,7 +765,7 @@ def test_a_damaged_legacy_file_is_refused():
 def test_one_upload_is_scanned_once_however_often_it_is_checked(monkeypatch):
     upload = SimpleUploadedFile("report.pdf", pdf())
     assert validate_attachment(upload) == "application/pdf"
-    monkeypatch.setattr(files, "SCAN_SECONDS", -1)  # a second scan would now refuse
+    monkeypatch.setattr(limits, "SCAN_SECONDS", -1)  # a second scan would now refuse
     assert validate_attachment(upload) == "application/pdf"
     assert refused("report.pdf", pdf()).code == "too_complex"  # another upload is scanned
     upload.name = "renamed.pdf"
@@ -865,8 +865,8 @@ def test_any_bytes_under_any_name_raise_only_validation_errors(named):
     name, data = named
     upload = SimpleUploadedFile(name, data)
     try:
-        assert validate_attachment(upload) in set(files.CONTENT_TYPES.values()) | set(
-            files.OLE.values()
-        ) | {content_type for _kind, content_type in files.OOXML.values()}
+        assert validate_attachment(upload) in set(limits.CONTENT_TYPES.values()) | set(
+            limits.OLE.values()
+        ) | {content_type for _kind, content_type in limits.OOXML.values()}
     except ValidationError as error:
         assert error.messages and all(message for message in error.messages)
