@@ -8,6 +8,8 @@ roles from here.
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from core.roles import (  # noqa: F401 - the one place the apps above read the roles from
     FUND_MANAGER,
     HOLDING_ANALYST,
@@ -29,20 +31,21 @@ def served_alliance_id_set(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_served_alliance_ids", None)
     if cached is None:
-        cached = frozenset(served_alliance_ids(user).values_list("id", flat=True))
+        cached = frozenset(user.served_alliances.values_list("id", flat=True))
         user._served_alliance_ids = cached
     return cached
 
 
 def served_alliance_ids(user):
-    """A subquery of the ids of the alliances the user serves as secretariat."""
-    # members.models imports this module for its querysets, a real cycle inside the app:
-    # the model is read when the function runs.
-    from members.models import Alliance
+    """The ids of the alliances the user serves as secretariat, as a subquery.
 
+    Read through the user's reverse relations (``Alliance.secretariat``, ``Contact.user``):
+    ``members.models`` builds its querysets on these functions, so this module names no
+    model. An empty list makes ``alliance_id__in`` match nothing.
+    """
     if not is_secretariat(user):
-        return Alliance.objects.none().values("id")
-    return Alliance.objects.filter(secretariat=user).values("id")
+        return []
+    return user.served_alliances.values("id")
 
 
 def organization_id(user) -> int | None:
@@ -51,8 +54,9 @@ def organization_id(user) -> int | None:
         return None
     cached = getattr(user, "_organization_id", ...)
     if cached is ...:
-        from members.models import Contact  # the same cycle as above
-
-        cached = Contact.objects.filter(user=user).values_list("organization_id", flat=True).first()
+        try:
+            cached = user.contact.organization_id
+        except ObjectDoesNotExist:
+            cached = None
         user._organization_id = cached
     return cached
