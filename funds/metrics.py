@@ -39,11 +39,14 @@ Definitions (all in the fund's currency, as of a date; nothing after that date c
     root exactly where NPV touches zero without changing sign is not found either);
   - ``a flow is not a finite number``: NaN or infinity given.
 
-  It is found by bracketing: NPV is evaluated on a grid of log(1 + r) over that range
-  (scaled so it never overflows), each sign change is narrowed with Brent's method. When
-  several rates solve the flows (they can only if the netted flows change sign more than
-  once, by Descartes' rule of signs), the one **nearest 10 %** is returned, and
-  ``roots`` says how many were found.
+  The rate is a float (0.1744 for 17.44 %), found by bracketing: when the netted flows
+  change sign once in time order (money in, then money back) there is exactly one root
+  (Descartes' rule of signs), bracketed by the ends of the range; otherwise NPV is
+  evaluated on a grid of log(1 + r) (steps of 0.01 for rates from −63 % to +172 %, 0.05
+  beyond), and each sign change is narrowed with Brent's method. NPV is scaled so that no
+  term ever overflows. When several rates solve the flows, the one **nearest 10 %** is
+  returned and ``roots`` says how many were found; two roots closer together than a grid
+  step can go unseen.
 
 Capital calls are split on the **cumulative** schedule: after each call, every partner's
 cumulative called amount is its pro-rata share of the fund's cumulative called total,
