@@ -134,8 +134,19 @@ def capital_call_create(
         purpose=purpose,
     )
     call.full_clean()
+    # Each partner's cumulative called amount so far: the split rounds the cumulative amounts.
+    called_by_partner = dict(
+        CapitalCallAllocation.objects.filter(call__fund=fund)
+        .order_by()
+        .values("limited_partner_id")
+        .annotate(s=Sum("amount"))
+        .values_list("limited_partner_id", "s")
+    )
+    try:
+        parts = allocate(amount, commitments, called=called_by_partner, number=number)
+    except ValueError as error:
+        raise ValidationError({"amount": str(error)}) from error
     call.save()
-    parts = allocate(amount, commitments)
     CapitalCallAllocation.objects.bulk_create(
         CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
         for partner, part in parts.items()
