@@ -79,9 +79,10 @@ def capital_call_create(request, pk):
         request,
         form,
         lambda data: services.capital_call_create(fund=fund, actor=request.user, **data),
-        _("Capital call issued; the limited partners are notified."),
+        lambda call: _("Capital call %(number)d issued.") % {"number": call.number},
     )
     if call:
+        call.mailing.tell(request)
         return redirect(call)
     return fund_detail(request, pk, call_form=form)
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.notify import Party, notify_on_commit
 from members.choices import ApplicationStatus, MembershipRole, MembershipStatus
 from members.models import (
     Alliance,
@@ -300,6 +300,14 @@ def _term_end(start: datetime.date) -> datetime.date:
         return start.replace(year=start.year + years, day=28)
 
 
+def _applicant(application: MembershipApplication) -> Party:
+    return Party.of(
+        application.contact_name or application.organization_name,
+        [application.contact_email],
+        missing=_("gave no e-mail address with the application."),
+    )
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -350,7 +358,7 @@ def application_approve(
     application.decided_at = timezone.now()
     application.decision_comment = comment
     application.save()
-    notify_on_commit(
+    membership.mailing = notify_on_commit(
         subject=_("Welcome to %(alliance)s") % {"alliance": application.alliance},
         body=_(
             "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
@@ -361,7 +369,8 @@ def application_approve(
             "organization": organization,
             "alliance": application.alliance,
         },
-        recipients=[application.contact_email],
+        to=[_applicant(application)],
+        concerns=application,
     )
     return membership
 
@@ -376,7 +385,7 @@ def application_reject(
     application.decided_at = timezone.now()
     application.decision_comment = _require_reason(reason)
     application.save()
-    notify_on_commit(
+    application.mailing = notify_on_commit(
         subject=_("Your application to %(alliance)s") % {"alliance": application.alliance},
         body=_(
             "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s was "
@@ -388,6 +397,7 @@ def application_reject(
             "alliance": application.alliance,
             "reason": application.decision_comment,
         },
-        recipients=[application.contact_email],
+        to=[_applicant(application)],
+        concerns=application,
     )
     return application

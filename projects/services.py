@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.notify import Party, notify_on_commit
 from core.stages import check_move
 from members import roles
 from members.models import Membership
@@ -164,18 +164,27 @@ def _guard(achievement: Achievement, *allowed: str) -> None:
         )
 
 
-def _owner_addresses(achievement: Achievement) -> list[str]:
-    addresses = set(
+def _owner(achievement: Achievement) -> Party:
+    """The submitting organisation: its contacts with a login, and whoever created it."""
+    addresses = list(
         achievement.organization.contacts.exclude(user=None).values_list("user__email", flat=True)
     )
     if achievement.created_by_id:
-        addresses.add(achievement.created_by.email)
-    return sorted(a for a in addresses if a)
+        addresses.append(achievement.created_by.email)
+    return Party.of(
+        achievement.organization,
+        sorted(a for a in addresses if a),
+        missing=_("has no contact with a login and an e-mail address — add one."),
+    )
 
 
-def _secretariat_addresses(achievement: Achievement) -> list[str]:
+def _secretariat(achievement: Achievement) -> Party:
     users = get_user_model().objects.filter(served_alliances=achievement.alliance_id)
-    return sorted(email for email in users.values_list("email", flat=True) if email)
+    return Party.of(
+        _("The secretariat of %(alliance)s") % {"alliance": achievement.alliance},
+        sorted(email for email in users.values_list("email", flat=True) if email),
+        missing=_("has no login with an e-mail address — add one to a secretariat user."),
+    )
 
 
 def _link(achievement: Achievement) -> str:
@@ -204,7 +213,7 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
     achievement.submitted_at = timezone.now()
     achievement.save(update_fields=["status", "submitted_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
-    notify_on_commit(
+    achievement.mailing = notify_on_commit(
         subject=_("Achievement submitted for review: %(title)s") % {"title": achievement.title},
         body=_("%(organization)s submitted “%(title)s” to %(alliance)s for review: %(link)s")
         % {
@@ -213,7 +222,8 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
             "alliance": achievement.alliance,
             "link": _link(achievement),
         },
-        recipients=_secretariat_addresses(achievement),
+        to=[_secretariat(achievement)],
+        concerns=achievement,
     )
     return achievement
 
@@ -235,11 +245,12 @@ def _decide(
     achievement.decided_at = timezone.now() if to != AchievementStatus.RETURNED else None
     achievement.save(update_fields=["status", "review_comment", "decided_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
-    notify_on_commit(
+    achievement.mailing = notify_on_commit(
         subject=subject % {"title": achievement.title},
         body=body
         % {"title": achievement.title, "comment": comment or "—", "link": _link(achievement)},
-        recipients=_owner_addresses(achievement),
+        to=[_owner(achievement)],
+        concerns=achievement,
     )
     return achievement
 
