@@ -145,14 +145,18 @@ class IdempotencyKey(models.Model):
     """
 
     key = models.CharField(_("key"), max_length=255)
+    # None for an anonymous client (the public join form): its key alone is unique.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
-    response_status = models.PositiveSmallIntegerField(_("response status"))
+    # 0 while the first request runs (its transaction holds the row).
+    response_status = models.PositiveSmallIntegerField(_("response status"), default=0)
     response_body = models.JSONField(
         _("response body"), encoder=DjangoJSONEncoder, null=True, blank=True
     )
@@ -165,9 +169,16 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "key"],
+                condition=models.Q(user__isnull=False),
                 name="%(app_label)s_%(class)s_once_per_user",
                 violation_error_message=_("This idempotency key was already used."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(user__isnull=True),
+                name="%(app_label)s_%(class)s_once_anonymous",
+                violation_error_message=_("This idempotency key was already used."),
+            ),
         ]
 
     def __str__(self):
