@@ -150,7 +150,7 @@ def test_nothing_is_said_to_be_queued_when_nobody_has_an_address(
 
 
 def _achievement_post(achievement):
-    data = {
+    return {
         "title": achievement.title,
         "alliance": achievement.alliance_id,
         "field": achievement.field,
@@ -166,7 +166,6 @@ def _achievement_post(achievement):
         "ip-INITIAL_FORMS": "0",
         "submit": "1",
     }
-    return data
 
 
 def test_a_hanging_mail_server_never_slows_a_request_and_the_call_is_issued_once(
@@ -257,10 +256,13 @@ def test_without_a_mail_server_mail_is_kept_as_not_configured_and_said_so(
 def test_a_rolled_back_change_leaves_no_mail(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify_on_commit(subject="s", body="b", to=[Party.of("X", ["x@example.cn"])])
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify_on_commit(subject="s", body="b", to=[Party.of("X", ["x@example.cn"])])
+        raise RuntimeError("the change failed")
     assert callbacks == []
     assert not OutboxMessage.objects.exists()
     assert not mail.outbox
