@@ -19,6 +19,7 @@ from core.notify import Party, notify_on_commit
 from core.stages import check_move
 from members import roles
 from members.models import Membership
+from members.services import liaison, mailed_today
 from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
 from projects.files import validate_attachment
 from projects.models import (
@@ -476,3 +477,40 @@ def product_save(*, product: Product, actor) -> Product:
     product.full_clean()
     product.save()
     return product
+
+
+@transaction.atomic
+def milestones_mail_overdue_digest(*, today: datetime.date) -> list[tuple]:
+    """Mail each project's enterprise and pilot centre the list of its overdue milestones;
+    answers (project, mailing) for each project with any. Run weekly."""
+    overdue = (
+        Milestone.objects.overdue(today)
+        .select_related("project__enterprise", "project__pilot_organization")
+        .order_by("project_id", "due_on", "id")
+    )
+    by_project: dict[int, list[Milestone]] = {}
+    for milestone in overdue:
+        by_project.setdefault(milestone.project_id, []).append(milestone)
+    digests = []
+    for milestones in by_project.values():
+        project = milestones[0].project
+        if mailed_today(project, today=today):
+            continue
+        parties = [liaison(project.enterprise)]
+        if project.pilot_organization_id and project.pilot_organization_id != project.enterprise_id:
+            parties.append(liaison(project.pilot_organization))
+        lines = "\n".join(
+            f"- {m.title}: "
+            + _("due on %(date)s, %(days)d days overdue")
+            % {"date": m.due_on.isoformat(), "days": (today - m.due_on).days}
+            for m in milestones
+        )
+        mailing = notify_on_commit(
+            subject=_("Overdue milestones of %(project)s") % {"project": project},
+            body=_("These milestones of %(project)s are overdue:\n\n%(lines)s\n\n%(link)s\n")
+            % {"project": project, "lines": lines, "link": project.get_absolute_url()},
+            to=parties,
+            concerns=project,
+        )
+        digests.append((project, mailing))
+    return digests
