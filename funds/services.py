@@ -15,7 +15,7 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.notify import Mailing, Party, notify_on_commit
 from core.stages import check_move
 from funds.choices import (
     DEFAULT_CRITERIA,
@@ -40,7 +40,7 @@ from funds.models import (
     ReviewCriterion,
     Valuation,
 )
-from members.models import Contact
+from members.models import Organization
 
 
 def on_team(fund: Fund, user) -> bool:
@@ -91,10 +91,16 @@ def commitment_save(*, commitment: Commitment, actor) -> Commitment:
     return commitment
 
 
-def _partner_addresses(partner_id: int) -> list[str]:
-    contacts = Contact.objects.filter(organization_id=partner_id).exclude(email="")
+def _partner(partner_id: int) -> Party:
+    """A limited partner: its primary liaison's address, else every contact's."""
+    partner = Organization.objects.get(pk=partner_id)
+    contacts = list(partner.contacts.exclude(email=""))
     primary = [c.email for c in contacts if c.is_primary]
-    return primary or [c.email for c in contacts]
+    return Party.of(
+        partner,
+        primary or [c.email for c in contacts],
+        missing=_("has no contact with an e-mail address — add one."),
+    )
 
 
 @transaction.atomic
@@ -151,8 +157,9 @@ def capital_call_create(
         CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
         for partner, part in parts.items()
     )
+    call.mailing = Mailing()
     for partner, part in parts.items():
-        notify_on_commit(
+        call.mailing += notify_on_commit(
             subject=_("Capital call %(number)d of %(fund)s") % {"number": number, "fund": fund},
             body=_(
                 "%(fund)s calls %(amount)s %(currency)s of your commitment, due on %(due)s."
@@ -165,7 +172,8 @@ def capital_call_create(
                 "due": due_date.isoformat(),
                 "purpose": purpose or "—",
             },
-            recipients=_partner_addresses(partner),
+            to=[_partner(partner)],
+            concerns=call,
         )
     return call
 

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.api.serializers import CommentSerializer, ReasonSerializer
 from core.api.viewsets import ScopedModelViewSet
+from core.idempotency import idempotent
 from members import roles, services
 from members.api.serializers import (
     AllianceSerializer,
@@ -159,6 +160,7 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         request=MembershipApplicationSerializer,
         responses={201: ApplicationSubmittedSerializer},
     )
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
