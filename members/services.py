@@ -374,6 +374,7 @@ def application_approve(
         to=[_applicant(application)],
         concerns=application,
     )
+    application.mailing = membership.mailing
     return membership
 
 

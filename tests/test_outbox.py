@@ -347,3 +347,26 @@ def test_the_sweep_enqueues_messages_whose_task_was_lost(settings):
     OutboxMessage.objects.create(recipient="d@example.cn", subject="s", body="b")
     call_command("send_outbox")
     assert [r.args_kwargs["args"] for r in DBTaskResult.objects.all()] == [[lost.pk]]
+
+
+def test_the_api_says_who_was_mailed_and_who_could_not_be_reached(
+    api, fund_with_partners, django_capture_on_commit_callbacks
+):
+    fund, manager = fund_with_partners
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_user(manager).post(
+            "/api/v1/capital-calls/",
+            {
+                "fund": fund.pk,
+                "amount": "300.00",
+                "call_date": TODAY.isoformat(),
+                "due_date": TODAY.isoformat(),
+            },
+        )
+    assert response.status_code == 201, response.data
+    mailing = response.data["mailing"]
+    assert sorted(mailing["queued"]) == ["lp0@example.cn", "lp1@example.cn"]
+    assert [party["name"] for party in mailing["unreachable"]] == ["成都有机化学有限公司"]
+    assert mailing["unreachable"][0]["reason"]
+    # A plain read is no write: nothing was mailed by it.
+    assert api.get(f"/api/v1/capital-calls/{response.data['id']}/").data["mailing"] is None

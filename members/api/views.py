@@ -177,7 +177,7 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         service(application=application, actor=request.user, **body.validated_data)
-        application.refresh_from_db()
+        application.refresh_from_db()  # keeps the ``mailing`` the service set
         return Response(MembershipApplicationSerializer(application).data)
 
     @extend_schema(request=ApproveSerializer, responses=MembershipApplicationSerializer)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer
+from core.api.serializers import MailingMixin, ValidatedModelSerializer
 from projects.choices import Cooperation, ProjectStage
 from projects.models import Achievement, Attachment, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
@@ -33,7 +33,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AchievementSerializer(serializers.ModelSerializer):
+class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
     """An achievement with its inventors and IP items, written in one request.
 
     ``confidential_details``, ``inventors``, ``ip_items`` and ``attachments`` read as null
@@ -57,6 +57,7 @@ class AchievementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Achievement
         fields = [
+            "mailing",
             "id",
             "title",
             "summary",

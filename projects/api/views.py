@@ -77,8 +77,9 @@ class AchievementViewSet(ScopedModelViewSet):
         achievement = self.get_object()
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        service(achievement=achievement, actor=request.user, **body.validated_data)
+        done = service(achievement=achievement, actor=request.user, **body.validated_data)
         achievement = self.get_queryset().get(pk=achievement.pk)
+        achievement.mailing = getattr(done, "mailing", None)
         return Response(self.get_serializer(achievement).data)
 
     @extend_schema(request=CommentSerializer, responses=AchievementSerializer)
