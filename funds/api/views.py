@@ -7,7 +7,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ReadPathMixin, ScopedModelViewSet
 from core.idempotency import KEY_PARAMETER, IdempotentCreateMixin, idempotent
 from funds import services
 from funds.api.serializers import (
@@ -134,7 +134,7 @@ class CapitalCallViewSet(IdempotentCreateMixin, FundDataViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
 
 
-class DealViewSet(FundDataViewSet):
+class DealViewSet(ReadPathMixin, FundDataViewSet):
     """Deal flow; the stage changes through ``move``, committee decisions and investments."""
 
     queryset = Deal.objects.select_related("company")  # company_name

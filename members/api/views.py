@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import CommentSerializer, ReasonSerializer
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ReadPathMixin, ScopedModelViewSet
 from core.idempotency import idempotent
 from members import roles, services
 from members.api.serializers import (
@@ -61,7 +61,7 @@ class AllianceViewSet(ScopedModelViewSet):
         return super().create(request, *args, **kwargs)
 
 
-class OrganizationViewSet(ScopedModelViewSet):
+class OrganizationViewSet(ReadPathMixin, ScopedModelViewSet):
     """The organisation master; the public sees the member directory."""
 
     queryset = Organization.objects.all()
@@ -73,7 +73,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     write_roles = (roles.SECRETARIAT,)
 
 
-class MembershipViewSet(ScopedModelViewSet):
+class MembershipViewSet(ReadPathMixin, ScopedModelViewSet):
     """Organisation × alliance; active ones are public, the rest the secretariat's."""
 
     queryset = Membership.objects.select_related(

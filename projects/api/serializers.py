@@ -99,12 +99,20 @@ class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
             raise serializers.ValidationError("Each patent number is listed once.")
         return value
 
+    confidential_fields = ("confidential_details", "inventors", "ip_items", "attachments")
+
+    @classmethod
+    def hidden_fields(cls, achievement, user) -> tuple[str, ...]:
+        """The fields that read as null for ``user`` (the API's read path asks it too)."""
+        if user is None or not achievement.confidential_visible_to(user):
+            return cls.confidential_fields
+        return ()
+
     def to_representation(self, achievement):
         data = super().to_representation(achievement)
         request = self.context.get("request")
-        if request is None or not achievement.confidential_visible_to(request.user):
-            for key in ("confidential_details", "inventors", "ip_items", "attachments"):
-                data[key] = None
+        for key in self.hidden_fields(achievement, getattr(request, "user", None)):
+            data[key] = None
         return data
 
 
