@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core.roles import ensure_role_groups
+        from core.validation import bound_model_dates
 
         # Groups need the permissions, which exist only after every app has migrated.
         post_migrate.connect(ensure_role_groups, dispatch_uid="core.ensure_role_groups")
+        # Every model is loaded by now; the apps after core are too (their ready() runs later).
+        bound_model_dates()
