@@ -39,7 +39,8 @@ class AchievementFilterSet(django_filters.FilterSet):
         fields = ["q", "field", "trl", "trl_min", "organization", "alliance", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        # The searcher's own confidential rows are searched by their confidential fields too.
+        return queryset.search(value, user=getattr(self.request, "user", None))
 
 
 class ProjectFilterSet(django_filters.FilterSet):

@@ -31,7 +31,7 @@ PAGE_SIZE = 20
 
 
 def _filtered_page(request, queryset):
-    filterset = AchievementFilterSet(request.GET or None, queryset=queryset)
+    filterset = AchievementFilterSet(request.GET or None, queryset=queryset, request=request)
     return filterset, get_page(request, filtered(filterset), PAGE_SIZE)
 
 
@@ -202,7 +202,7 @@ def review_queue(request):
     params = request.GET.copy()
     if "status" not in params:
         params.setlist("status", [AchievementStatus.SUBMITTED])
-    filterset = AchievementFilterSet(params, queryset=queryset)
+    filterset = AchievementFilterSet(params, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset
     page = get_page(request, rows, PAGE_SIZE)
     return render(
