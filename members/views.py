@@ -3,8 +3,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.paging import get_page
+from core.throttling import throttle_posts
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
@@ -100,6 +102,7 @@ def organization_detail(request, pk):
     )
 
 
+@throttle_posts(AnonymousWriteThrottle)
 def apply(request, slug=None):
     """The public "join the alliance" form."""
     alliance = get_object_or_404(Alliance, slug=slug) if slug else None
