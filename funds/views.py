@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.exports import csv_response
 from core.forms import apply_service, filtered
 from core.paging import get_page
+from core.redirects import redirect_next
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -204,7 +205,7 @@ def deal_move(request, pk):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, f"{deal.company}: {text}")
-    return redirect(request.POST.get("next") or deal.get_absolute_url())
+    return redirect_next(request, deal)
 
 
 @login_required
