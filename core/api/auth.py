@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.authtoken.views import ObtainAuthToken
 
@@ -9,7 +10,7 @@ from core.api.throttles import LoginThrottle
 
 
 class LockedOut(exceptions.Throttled):
-    default_detail = "Too many failed logins: try again later."
+    default_detail = gettext_lazy("Too many failed logins: try again later.")
 
 
 class ObtainAuthTokenView(ObtainAuthToken):
