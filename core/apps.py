@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
 
         from core import checks  # noqa: F401 - registers the deployment checks
         from core.roles import FUND_MANAGER, SECRETARIAT, ensure_role_groups, grant
+        from core.validation import bound_model_dates
 
         # Both follow the outbox of their records (scoped by OutboxMessage.visible_to).
         grant(SECRETARIAT, "core", {"outboxmessage": ("view",)})
@@ -18,3 +19,5 @@ class CoreConfig(AppConfig):
 
         # Groups need the permissions, which exist only after every app has migrated.
         post_migrate.connect(ensure_role_groups, dispatch_uid="core.ensure_role_groups")
+        # Every model is loaded by now; the apps after core are too (their ready() runs later).
+        bound_model_dates()

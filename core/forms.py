@@ -1,12 +1,16 @@
-"""Form bases shared by the apps."""
+"""Form bases and fields shared by the apps."""
 
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.idempotency import mark_done
+from core.validation import validate_date_range, validate_no_nul
+
+SEARCH_MAX_LENGTH = 200
 
 
 class DateInput(forms.DateInput):
@@ -16,6 +20,38 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(forms.DateField):
+    """A date in the portal's range (1900-01-01 … 2100-12-31), with the browser's picker."""
+
+    widget = DateInput
+    default_validators = [validate_date_range]
+
+
+class SearchField(forms.CharField):
+    """The text of a search box: optional, at most 200 characters, no NUL character.
+
+    (Django's CharField already refuses NUL; the check is restated so that the rule holds
+    for this field whatever its base does.)
+    """
+
+    default_validators = [validate_no_nul]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(**kwargs)
+
+
+class SearchForm(forms.Form):
+    """A lone search box, for pages without a FilterSet."""
+
+    q = SearchField()
+
+    def text(self) -> str:
+        return self.cleaned_data.get("q", "").strip() if self.is_valid() else ""
 
 
 class ConstraintValidatedModelForm(forms.ModelForm):

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SearchFilter
 from funds.choices import DealStage
 from funds.models import (
     CapitalCall,
@@ -17,7 +18,7 @@ from funds.models import (
 
 
 class FundFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
 
     class Meta:
         model = Fund
@@ -25,7 +26,7 @@ class FundFilterSet(django_filters.FilterSet):
 
 
 class DealFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     stage = django_filters.MultipleChoiceFilter(choices=DealStage.choices, label=_("Stage"))
     alliance = django_filters.NumberFilter(
         field_name="project__achievement__alliance", label=_("Alliance")

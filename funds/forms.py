@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConstraintValidatedModelForm, DateInput
+from core.forms import ConstraintValidatedModelForm, DateField, DateInput
 from core.idempotency import IdempotentFormMixin
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
 from funds.models import Deal, Fund
@@ -63,7 +63,7 @@ class ReviewForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    meeting_date = DateField(label=_("Meeting date"), widget=DateInput())
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=99)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=99)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=99, initial=0)
@@ -79,7 +79,7 @@ class DecisionForm(forms.Form):
 
 class InvestmentForm(IdempotentFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
-    invested_on = forms.DateField(label=_("Invested on"), widget=DateInput())
+    invested_on = DateField(label=_("Invested on"), widget=DateInput())
     instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
     stake = forms.DecimalField(
         label=_("Stake (%)"),
@@ -99,21 +99,21 @@ class InvestmentForm(IdempotentFormMixin, forms.Form):
 
 
 class ValuationForm(forms.Form):
-    valued_on = forms.DateField(label=_("Valued on"), widget=DateInput())
+    valued_on = DateField(label=_("Valued on"), widget=DateInput())
     fair_value = forms.DecimalField(label=_("Fair value"), **MONEY)
     method = forms.ChoiceField(label=_("Method"), choices=ValuationMethod.choices)
 
 
 class ExitForm(forms.Form):
-    exited_on = forms.DateField(label=_("Exited on"), widget=DateInput())
+    exited_on = DateField(label=_("Exited on"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ExitKind.choices)
     proceeds = forms.DecimalField(label=_("Proceeds"), **MONEY)
 
 
 class CapitalCallForm(IdempotentFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2, min_value=0.01)
-    call_date = forms.DateField(label=_("Call date"), widget=DateInput())
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    call_date = DateField(label=_("Call date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
 
     def clean(self):
@@ -129,7 +129,7 @@ class CapitalCallForm(IdempotentFormMixin, forms.Form):
 
 class PaymentForm(IdempotentFormMixin, forms.Form):
     paid_amount = forms.DecimalField(label=_("Paid so far"), **MONEY)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = DateField(label=_("Paid on"), widget=DateInput())
 
 
 class ReferForm(forms.Form):

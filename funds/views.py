@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +11,8 @@ from django.views.decorators.http import require_POST
 from core.exports import csv_response
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
+from core.paging import get_page
+from core.redirects import redirect_next
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -208,7 +209,7 @@ def deal_move(request, pk):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, f"{deal.company}: {text}")
-    return redirect(request.POST.get("next") or deal.get_absolute_url())
+    return redirect_next(request, deal)
 
 
 @login_required
@@ -220,7 +221,7 @@ def deal_table(request, pk):
     rows = filtered(filterset)
     if request.GET.get("export") == "csv":
         return _deals_csv(fund, rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(request, rows, PAGE_SIZE)
     return render(
         request, "funds/deal_table.html", {"fund": fund, "filter": filterset, "page": page}
     )

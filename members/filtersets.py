@@ -4,12 +4,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import DateFilter, SearchFilter
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Alliance, Contact, Membership, MembershipApplication, Organization
 
 
 class AllianceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
 
     class Meta:
         model = Alliance
@@ -24,7 +25,7 @@ class AllianceFilterSet(django_filters.FilterSet):
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
     alliance = django_filters.ModelChoiceFilter(
         queryset=Alliance.objects.all(),
@@ -47,14 +48,14 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
 
 class MembershipFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     role = django_filters.MultipleChoiceFilter(choices=MembershipRole.choices)
     status = django_filters.MultipleChoiceFilter(choices=MembershipStatus.choices)
     kind = django_filters.MultipleChoiceFilter(
         field_name="organization__kind", choices=OrganizationKind.choices, label=_("Kind")
     )
-    term_end_before = django_filters.DateFilter(field_name="term_end", lookup_expr="lte")
-    term_end_after = django_filters.DateFilter(field_name="term_end", lookup_expr="gte")
+    term_end_before = DateFilter(field_name="term_end", lookup_expr="lte")
+    term_end_after = DateFilter(field_name="term_end", lookup_expr="gte")
 
     class Meta:
         model = Membership
@@ -69,7 +70,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 
 class ContactFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
 
     class Meta:
         model = Contact
@@ -82,7 +83,7 @@ class ContactFilterSet(django_filters.FilterSet):
 
 
 class MembershipApplicationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
 
     class Meta:
         model = MembershipApplication

@@ -1,11 +1,13 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
+from core.paging import get_page
+from core.throttling import throttle_posts
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
@@ -66,7 +68,7 @@ def alliance_detail(request, slug):
         request.GET or None,
         queryset=active.select_related("organization").order_by("organization__name"),
     )
-    page = Paginator(filtered(directory), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(request, filtered(directory), DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "members/alliance_detail.html",
@@ -101,6 +103,7 @@ def organization_detail(request, pk):
     )
 
 
+@throttle_posts(AnonymousWriteThrottle)
 @once_per_key
 def apply(request, slug=None):
     """The public "join the alliance" form."""

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SearchFilter
 from members.models import Alliance, Organization
 from projects.choices import TRL_CHOICES, AchievementStatus, Field, ProjectStage
 from projects.models import Achievement, Milestone, Product, Project
@@ -10,7 +11,7 @@ from projects.models import Achievement, Milestone, Product, Project
 class AchievementFilterSet(django_filters.FilterSet):
     """Shared by the catalogue page, the portal lists and the API."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     field = django_filters.ChoiceFilter(
         choices=Field.choices, label=_("Field"), empty_label=_("All fields")
     )
@@ -38,11 +39,12 @@ class AchievementFilterSet(django_filters.FilterSet):
         fields = ["q", "field", "trl", "trl_min", "organization", "alliance", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        # The searcher's own confidential rows are searched by their confidential fields too.
+        return queryset.search(value, user=getattr(self.request, "user", None))
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     alliance = django_filters.ModelChoiceFilter(
         field_name="achievement__alliance",
         queryset=Alliance.objects.all(),
@@ -84,7 +86,7 @@ class ProjectFilterSet(django_filters.FilterSet):
 
 
 class ProductFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     alliance = django_filters.ModelChoiceFilter(
         field_name="project__achievement__alliance", queryset=Alliance.objects.all()
     )

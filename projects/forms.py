@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConstraintValidatedModelForm, DateInput
+from core.forms import ConstraintValidatedModelForm, DateField, DateInput
 from members import roles
 from members.models import Alliance, Organization
 from projects.choices import Cooperation, ProjectStage
@@ -210,7 +210,7 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the project goes on hold or is terminated."),
     )
-    on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    on = DateField(label=_("Date"), required=False, widget=DateInput())
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered, service_errors_to_form
+from core.paging import get_page
 from core.panels import render_panels
 from members import roles
 from projects import services
@@ -31,8 +31,8 @@ PAGE_SIZE = 20
 
 
 def _filtered_page(request, queryset):
-    filterset = AchievementFilterSet(request.GET or None, queryset=queryset)
-    return filterset, Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = AchievementFilterSet(request.GET or None, queryset=queryset, request=request)
+    return filterset, get_page(request, filtered(filterset), PAGE_SIZE)
 
 
 def catalogue(request):
@@ -203,9 +203,9 @@ def review_queue(request):
     params = request.GET.copy()
     if "status" not in params:
         params.setlist("status", [AchievementStatus.SUBMITTED])
-    filterset = AchievementFilterSet(params, queryset=queryset)
+    filterset = AchievementFilterSet(params, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(request, rows, PAGE_SIZE)
     return render(
         request,
         "projects/review_queue.html",
@@ -252,9 +252,7 @@ def project_list(request):
         .with_overdue()
     )
     filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
-    page = Paginator(filtered(filterset).order_by("-started_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = get_page(request, filtered(filterset).order_by("-started_on", "-id"), PAGE_SIZE)
     return render(request, "projects/project_list.html", {"filter": filterset, "page": page})
 
 
@@ -388,7 +386,7 @@ def overdue_milestones(request):
         )
         .order_by("due_on", "id")
     )
-    page = Paginator(milestones, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(request, milestones, PAGE_SIZE)
     return render(request, "projects/overdue_milestones.html", {"page": page})
 
 

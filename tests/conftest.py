@@ -29,6 +29,17 @@ def _role_groups(db):
     roles.ensure_role_groups()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    """Every test starts with empty rate-limit counters and no login lockout, so that the
+    limits never leak from one test into the next."""
+    from axes.utils import reset
+    from django.core.cache import cache
+
+    cache.clear()
+    reset()
+
+
 @pytest.fixture
 def alliance_a():
     return AllianceFactory(name="先进材料联盟A", slug="alliance-a")

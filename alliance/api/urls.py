@@ -2,9 +2,9 @@
 
 from django.urls import include, path
 from rest_framework import permissions, routers
-from rest_framework.authtoken.views import obtain_auth_token
 
 from canal.api.views import CanalViewSet
+from core.api.auth import obtain_auth_token
 from funds.api.urls import router as funds_router
 from members.api.urls import router as members_router
 from projects.api.urls import router as projects_router

@@ -1,5 +1,6 @@
 """``GET /api/v1/canal/``: the canal dashboard's figures."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
@@ -37,6 +38,13 @@ class CanalPermission(permissions.BasePermission):
         return request.user.is_authenticated and dashboard.may_see_dashboard(request.user)
 
 
+class FiguresSchema(AutoSchema):
+    """The route is a list route but answers one object (the figures), not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class CanalViewSet(viewsets.ViewSet):
     """Funnel counts, conversions and median / 90th-percentile days per hop, and a timeline.
 
@@ -45,6 +53,8 @@ class CanalViewSet(viewsets.ViewSet):
     """
 
     permission_classes = [CanalPermission]
+    pagination_class = None
+    schema = FiguresSchema()
 
     @extend_schema(parameters=[CanalQuerySerializer], responses=CanalSerializer)
     def list(self, request):

@@ -9,6 +9,25 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.exceptions import validation_error_detail
+from core.validation import validate_date_range
+
+
+def nested_rows(serializer_class, **kwargs) -> serializers.ListSerializer:
+    """A list of nested rows written with their parent (an achievement's inventors, say).
+
+    ``allow_null`` applies to the list only (it reads as null for those who may not see
+    it); ``many=True`` would hand it to each item too, and a ``[null]`` item would reach the
+    validation code as None. Here an item is always an object: null answers 400.
+    """
+    return serializers.ListSerializer(child=serializer_class(), **kwargs)
+
+
+class DateField(serializers.DateField):
+    """A date in the portal's range (1900-01-01 … 2100-12-31), for bodies and query strings."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_range)
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

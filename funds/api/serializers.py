@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from core.api.serializers import MailingMixin, ValidatedModelSerializer
+from core.api.serializers import DateField, MailingMixin, ValidatedModelSerializer
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
 from funds.models import (
     CapitalCall,
@@ -113,10 +113,14 @@ class CapitalCallSerializer(MailingMixin, serializers.ModelSerializer):
         read_only_fields = ["number", "allocations", "created"]
 
 
+class MetricsQuerySerializer(serializers.Serializer):
+    as_of = DateField(required=False, help_text="Default: today.")
+
+
 class PaymentSerializer(serializers.Serializer):
     limited_partner = serializers.IntegerField()
     paid_amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
-    paid_on = serializers.DateField()
+    paid_on = DateField()
 
 
 class DealSerializer(ValidatedModelSerializer):

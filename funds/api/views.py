@@ -1,9 +1,6 @@
-import datetime
-
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,6 +18,7 @@ from funds.api.serializers import (
     FundMetricsSerializer,
     FundSerializer,
     InvestmentSerializer,
+    MetricsQuerySerializer,
     PaymentSerializer,
     ReferralSerializer,
     ReferSerializer,
@@ -72,22 +70,16 @@ class FundViewSet(FundDataViewSet):
     save_with = staticmethod(services.fund_save)
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default: today.")],
+        parameters=[MetricsQuerySerializer],
         responses=FundMetricsSerializer,
     )
     @action(detail=True, methods=["get"])
     def metrics(self, request, pk=None):
         """Committed, called, paid in, invested, distributed, NAV, DPI, RVPI, TVPI, IRR, MOIC."""
         fund = self.get_object()
-        as_of = None
-        if request.query_params.get("as_of"):
-            try:
-                as_of = datetime.date.fromisoformat(request.query_params["as_of"])
-            except ValueError as error:
-                raise serializers.ValidationError(
-                    {"as_of": ["Give a date as YYYY-MM-DD."]}
-                ) from error
-        figures = fund_figures(fund, as_of)
+        query = MetricsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figures = fund_figures(fund, query.validated_data.get("as_of"))
         data = {**figures.__dict__, "currency": fund.currency}
         return Response(FundMetricsSerializer(data).data)
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import MailingMixin, ValidatedModelSerializer
+from core.api.serializers import DateField, MailingMixin, ValidatedModelSerializer, nested_rows
 from projects.choices import Cooperation, ProjectStage
 from projects.models import Achievement, Attachment, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
@@ -43,8 +43,8 @@ class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
     cooperation = serializers.ListField(
         child=serializers.ChoiceField(choices=Cooperation.choices), required=False
     )
-    inventors = InventorSerializer(many=True, required=False, allow_null=True)
-    ip_items = IPItemSerializer(many=True, required=False, allow_null=True)
+    inventors = nested_rows(InventorSerializer, required=False, allow_null=True)
+    ip_items = nested_rows(IPItemSerializer, required=False, allow_null=True)
     attachments = AttachmentSerializer(many=True, read_only=True, allow_null=True)
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Achievement._meta.get_field("organization").related_model.objects.all(),
@@ -175,7 +175,7 @@ class ProjectSerializer(ValidatedModelSerializer):
 class MoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=ProjectStage.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    on = serializers.DateField(required=False, help_text="The date of the move (today if omitted).")
+    on = DateField(required=False, help_text="The date of the move (today if omitted).")
 
 
 class MilestoneSerializer(ValidatedModelSerializer):

@@ -32,7 +32,8 @@ from projects.models import Achievement, Milestone, Product, Project
 class AchievementViewSet(ReadPathMixin, ScopedModelViewSet):
     """Achievements; the public reads the accepted, non-confidential catalogue.
 
-    ``?q=`` searches title, summary and IP titles in English and Chinese (ranked).
+    ``?q=`` searches title and summary in English and Chinese (ranked); where the user may
+    read an achievement's confidential fields, also its details, patents and inventors.
     """
 
     delete_with = staticmethod(services.achievement_delete)  # drafts, by their owner

@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -100,15 +100,49 @@ class AchievementQuerySet(models.QuerySet):
             )
         return accepted.filter(condition)
 
-    def search(self, text: str):
+    def confidential_visible_to(self, user):
+        """The rows whose confidential fields ``user`` may read (the queryset twin of
+        ``Achievement.confidential_visible_to``, which answers for one loaded row)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        condition = Q(pk__in=[])
+        org_id = roles.organization_id(user)
+        if org_id is not None:
+            condition |= Q(organization_id=org_id)
+        not_draft = ~Q(status=AchievementStatus.DRAFT)
+        if roles.reads_everything(user):
+            condition |= not_draft
+        if roles.is_secretariat(user):
+            condition |= not_draft & Q(alliance_id__in=roles.served_alliance_ids(user))
+        if roles.is_fund_manager(user):
+            condition |= Q(status=AchievementStatus.ACCEPTED)
+        return self.filter(condition)
+
+    def search(self, text: str, user=None):
+        """Rows matching ``text``, best first.
+
+        Everybody searches the public vector (title, summary); a user who may read an
+        achievement's confidential fields also finds it by them (``private_search_vector``:
+        confidential details, patent numbers and titles, inventors) — and only those rows,
+        so a search never reveals a hidden patent number.
+        """
         query = search_query(text)
         if query is None:
             return self
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-id")
-        )
+        match = Q(search_vector=query)
+        rank = SearchRank(F("search_vector"), query)
+        if user is not None and user.is_authenticated:
+            visible = self.model._default_manager.confidential_visible_to(user)
+            entitled = Q(pk__in=visible.values("pk"))
+            match |= entitled & Q(private_search_vector=query)
+            rank = rank + Case(
+                When(entitled, then=SearchRank(F("private_search_vector"), query)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return self.filter(match).annotate(rank=rank).order_by("-rank", "-id")
 
 
 class Achievement(TimeStampedModel):
@@ -170,10 +204,13 @@ class Achievement(TimeStampedModel):
         related_name="+",
     )
     # Kept by a database trigger from title, summary and IP titles (see projects.search).
+    # Kept by database triggers (migrations 0002, 0007): the public fields, and the
+    # confidential ones searched only by those entitled to them.
     search_vector = SearchVectorField(null=True, editable=False)
+    private_search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AchievementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "private_search_vector"])
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -181,6 +218,7 @@ class Achievement(TimeStampedModel):
         verbose_name_plural = _("achievements")
         indexes = [
             GinIndex(fields=["search_vector"], name="projects_achievement_search"),
+            GinIndex(fields=["private_search_vector"], name="projects_achievement_private"),
             models.Index(fields=["status", "alliance"], name="projects_achievement_status"),
             # The public catalogue's default order, newest first.
             models.Index(

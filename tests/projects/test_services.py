@@ -209,13 +209,22 @@ def test_catalogue_search_finds_a_word_of_the_summary_in_english_and_chinese(org
     assert list(Achievement.objects.public().search("nonexistentword")) == []
 
 
-def test_search_covers_ip_titles_and_follows_their_changes(org_a, alliance_a):
+def test_search_by_patents_is_for_those_who_may_read_them_and_follows_changes(
+    org_a, alliance_a, submitter_a, submitter_b
+):
+    from django.contrib.auth.models import AnonymousUser
+
     achievement = member_achievement(
         org_a, alliance_a, status="accepted", ip_items=[("CN-X-1", "流化床反应器")]
     )
-    assert list(Achievement.objects.search("流化床")) == [achievement]
-    achievement.ip_items.all().delete()
+    assert list(Achievement.objects.search("流化床", user=submitter_a)) == [achievement]
+    assert list(Achievement.objects.search("CN-X-1", user=submitter_a)) == [achievement]
+    # The patents are confidential: the public and another institute find nothing by them.
     assert list(Achievement.objects.search("流化床")) == []
+    assert list(Achievement.objects.search("流化床", user=AnonymousUser())) == []
+    assert list(Achievement.objects.search("流化床", user=submitter_b)) == []
+    achievement.ip_items.all().delete()
+    assert list(Achievement.objects.search("流化床", user=submitter_a)) == []
 
 
 def test_search_ranks_title_matches_first(org_a, alliance_a):
