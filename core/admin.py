@@ -311,9 +311,7 @@ class ScopedImportExportMixin(ImportExportMixin):
         try:
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as error:
-            raise BadRequest(
-                _("The export's filters are not valid: %(error)s") % {"error": error}
-            ) from error
+            raise BadRequest(_("The export's filters are not valid.")) from error
 
 
 class _Refused(Exception):
