@@ -315,3 +315,40 @@ def test_garbage_query_strings_never_answer_500(client, superuser, model):
         for value in GARBAGE:
             response = client.get(changelist, {name: value})
             assert response.status_code in (200, 302, 400), (name, value)
+
+
+def _autocomplete_fields():
+    """``(source model, field name)`` of every autocomplete field, inlines' included."""
+    for model in REGISTERED:
+        model_admin = _admin(model)
+        for name in model_admin.autocomplete_fields:
+            yield model, name
+        for inline in model_admin.inlines:
+            for name in inline.autocomplete_fields:
+                yield inline.model, name
+
+
+AUTOCOMPLETE = sorted(set(_autocomplete_fields()), key=lambda pair: (_label(pair[0]), pair[1]))
+
+
+@pytest.mark.parametrize(
+    ("source", "field_name"), AUTOCOMPLETE, ids=[f"{_label(m)}.{f}" for m, f in AUTOCOMPLETE]
+)
+def test_autocomplete_offers_only_rows_in_scope(
+    client, world, secretariat_a, secretariat_b, source, field_name
+):
+    target = world.get(source._meta.get_field(field_name).remote_field.model)
+    query = {
+        "app_label": source._meta.app_label,
+        "model_name": source._meta.model_name,
+        "field_name": field_name,
+        "term": target.secrets[0],
+    }
+    client.force_login(secretariat_b)
+    response = client.get(reverse("admin:autocomplete"), query)
+    assert response.status_code in (200, 403)
+    _assert_hidden(response, target.secrets, str(query))
+    client.force_login(secretariat_a)
+    response = client.get(reverse("admin:autocomplete"), query)
+    if response.status_code == 200:
+        assert {row["id"] for row in response.json()["results"]} == {str(target.obj.pk)}
