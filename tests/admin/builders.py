@@ -16,9 +16,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db.models import Model
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from core.models import OutboxMessage
+from core.notify import Party, notify_on_commit
 from funds import services as fund_services
 from funds.choices import DEFAULT_CRITERIA
 from funds.models import (
@@ -334,3 +338,34 @@ def _group(world):
 def _token(world):
     token = Token.objects.create(user=_alpha_user(world))
     return Target(TokenProxy.objects.get(key=token.key), (token.key,))
+
+
+# --- the outbox and the background tasks -----------------------------------------------------
+
+
+@builds(OutboxMessage)
+def _outbox_message(world):
+    membership = world.get(Membership).obj
+    notify_on_commit(
+        subject="甲通知主题秘",
+        body="甲通知正文秘",
+        to=[Party.of("甲收件人秘", ["alpha-mail@example.cn"])],
+        concerns=membership,
+    )
+    message = OutboxMessage.objects.get(subject="甲通知主题秘")
+    return Target(message, ("甲通知主题秘", "甲通知正文秘", "alpha-mail@example.cn"))
+
+
+@builds(DBTaskResult)
+def _task_result(world):
+    """A sending task as the database backend stores it (the tests run tasks at once)."""
+    message = world.get(OutboxMessage).obj
+    result = DBTaskResult.objects.create(
+        args_kwargs={"args": [message.pk], "kwargs": {}},
+        task_path="core.tasks.send_outbox_message",
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="甲任务错误秘",
+    )
+    return Target(result, (str(result.id), "甲任务错误秘"))

@@ -23,6 +23,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 
 from core.admin import ScopedAdminMixin
+from core.models import OutboxMessage
 from members import roles
 from members.models import (
     Alliance,
@@ -50,6 +51,7 @@ SECRETARIAT_READS = {
     Achievement,
     Project,
     Product,
+    OutboxMessage,
 }
 MISSING = "987654321"
 
@@ -146,6 +148,15 @@ def _export_form(model) -> dict:
 def _action_names(model) -> list[str]:
     actions = _admin(model).actions or ()
     return ["delete_selected", *(a if isinstance(a, str) else a.__name__ for a in actions)]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_the_database(settings):
+    """The task results' admin reads each task through the backend it was queued on: the
+    database, as in production (the other tests run tasks at once)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
 
 
 @pytest.fixture
