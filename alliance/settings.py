@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Admin -------------------------------------------------------------------------------
+# A history "revert" would write an old version without the service and its checks: the
+# history pages are read-only (see core/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Portal ------------------------------------------------------------------------------
 # Length of a membership term granted when an application is approved, in years.
 MEMBERSHIP_TERM_YEARS = env.int("ALLIANCE_MEMBERSHIP_TERM_YEARS", default=3)

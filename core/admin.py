@@ -1,29 +1,168 @@
-"""Admin plumbing shared by the apps: scoping to the user's organisation and alliances."""
+"""Admin plumbing shared by the apps: every view scoped to what the user may see.
+
+Each ``ModelAdmin`` of the apps derives from ``ScopedAdminMixin``, which reads the rows of
+the model's QuerySet rules (``visible_to(user)`` / ``editable_by(user)``) and applies them to
+every door of the admin:
+
+* the changelist, the change, delete and add pages, the "delete selected" action, the
+  autocomplete and raw-id lookups (they all start from ``get_queryset``) and the
+  foreign-key choices of the forms (limited to what the related admin shows the user, plus
+  the value the row already has);
+* the history list and the history detail of django-simple-history
+  (``core.admin_history.ScopedHistoryMixin``), whose own views only
+  check the model permission and fall back to records of rows outside ``get_queryset``:
+  here an object outside the user's scope, or a historical record that is not one of that
+  object's, answers 404, and fields an admin hides (``get_history_hidden_fields``, e.g. an
+  achievement's confidential details) are left out of the change lists;
+* the changelist's query string (``core.changelists.ChangeListGuard``): a NUL byte, a
+  value the field cannot hold or one outside a filter's choices is refused with Django's
+  usual "?e=1" redirect instead of a 500. The admins of Django's users and groups and of
+  the API tokens (superusers only: no role has a permission on them) get the guard too.
+
+**History revert is off.** A revert would write a whole old version of a row without the
+service function, the permission and the event row a normal change goes through (a POST to
+an achievement's history page once put an accepted achievement back to submitted with no
+event). The history detail is therefore a read-only page: every field is shown read-only,
+the "Revert" button is gone (``revert_disabled``, and ``SIMPLE_HISTORY_REVERT_DISABLED`` in
+the settings) and any method but GET answers 405. To restore an old value, read it on the
+history page and change the row through its change page or the portal.
+
+``ScopedImportExportMixin`` does the same for django-import-export: the export reads the
+scoped changelist (a filter it refuses answers 400), importing needs the add and change
+permissions, and the resources receive the user to refuse rows outside their scope.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import (
+    BadRequest,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db.models import Q
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
 
-admin.site.site_header = _("Alliance portal administration")
-admin.site.site_title = _("Alliance portal")
-admin.site.index_title = _("Secretariat")
+from core.admin_history import ScopedHistoryMixin
+from core.changelists import GuardedChangeListMixin, guard_registered_admins
 
-# The outbox's own page (registered here so that the admin autodiscovery finds it).
-from core import outbox_admin  # noqa: E402,F401
+admin.site.site_header = gettext_lazy("Alliance portal administration")
+admin.site.site_title = gettext_lazy("Alliance portal")
+admin.site.index_title = gettext_lazy("Secretariat")
 
 
-class ScopedAdminMixin:
-    """Shows and changes only the rows ``QuerySet.editable_by(user)`` allows.
+def scoped_choices(admin_site, db_field, request):
+    """The rows the related model's admin shows the user, or None when it has no scope."""
+    try:
+        related_admin = admin_site.get_model_admin(db_field.remote_field.model)
+    except NotRegistered:
+        return None
+    if isinstance(related_admin, ScopedAdminMixin):
+        return related_admin.get_queryset(request)
+    return None
 
-    ``scope_visible`` switches the list to ``visible_to(user)`` for master data that
-    everybody may look up but only some may change.
+
+def keep_current_choices(form_class, rows) -> None:
+    """Adds to each foreign-key field's choices the values ``rows`` already point to.
+
+    The choices are limited to the user's scope; a row in scope may still point to
+    something outside it (a parent organisation of another alliance, say), and saving it
+    unchanged must not fail on "Select a valid choice".
+    """
+    model = rows.model
+    for name, field in form_class.base_fields.items():
+        if not isinstance(field, ModelChoiceField) or isinstance(field, ModelMultipleChoiceField):
+            continue
+        try:
+            db_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not (db_field.many_to_one or db_field.one_to_one):
+            continue
+        key = field.to_field_name or "pk"
+        field.queryset = field.queryset.model._default_manager.filter(
+            Q(**{f"{key}__in": field.queryset.values(key)})
+            | Q(**{f"{key}__in": rows.values(db_field.attname)})
+        )
+
+
+class ScopedAdminMixin(ScopedHistoryMixin, GuardedChangeListMixin):
+    """Shows and changes only the rows the model's QuerySet rules allow the user.
+
+    The list (and every view reading an object) shows ``scope()``: ``editable_by(user)``,
+    or ``visible_to(user)`` with ``scope_visible`` for data that some may read but only
+    some may change. Changing and deleting need ``editable()``. Put it before
+    ``SimpleHistoryAdmin``/``ModelAdmin`` in the bases.
     """
 
     scope_visible = False
+
+    def scope(self, queryset, user):
+        """The rows this admin shows ``user``."""
+        if self.scope_visible:
+            return queryset.visible_to(user)
+        return queryset.editable_by(user)
+
+    def editable(self, queryset, user):
+        """The rows ``user`` may change or delete here."""
+        return queryset.editable_by(user)
+
+    def get_queryset(self, request):
+        return self.scope(super().get_queryset(request), request.user)
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or (
+            self.editable(self.model._default_manager.all(), request.user)
+            .filter(pk=obj.pk)
+            .exists()
+        )
+
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        editable = self.editable(self.model._default_manager.all(), request.user)
+        if queryset.exclude(pk__in=editable.values("pk")).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = scoped_choices(self.admin_site, db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.pk is not None:
+            keep_current_choices(form, self.model._default_manager.filter(pk=obj.pk))
+        return form
+
+
+class ScopedInlineMixin:
+    """An inline showing only the child rows the user may see (``visible_to``), or change
+    (``editable_by``) with ``scope_visible = False``; its foreign-key choices are scoped as
+    in ``ScopedAdminMixin``."""
+
+    scope_visible = True
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -31,16 +170,47 @@ class ScopedAdminMixin:
             return queryset.visible_to(request.user)
         return queryset.editable_by(request.user)
 
-    def _editable(self, request, obj) -> bool:
-        return obj is None or (
-            self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
-        )
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = scoped_choices(self.admin_site, db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._editable(request, obj)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None:
+            keep_current_choices(
+                formset.form, formset.fk.model._default_manager.filter(**{formset.fk.name: obj})
+            )
+        return formset
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+class ScopedImportExportMixin(ImportExportMixin):
+    """Import and export within the user's scope.
+
+    The export reads the admin's scoped changelist; a filter it refuses answers 400. Import
+    needs the add and change permissions; the resources receive the user (as ``user``) and
+    refuse rows outside their scope.
+    """
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(_("The export's filters are not valid.")) from error
 
 
 class _Refused(Exception):
@@ -113,7 +283,7 @@ class RecordedInPortalMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("recorded on"))
+    @admin.display(description=gettext_lazy("recorded on"))
     def portal_link(self, obj):
         url = self.portal_url(obj)
         return format_html('<a href="{}">{}</a>', url, _("the portal page")) if url else "—"
@@ -142,3 +312,10 @@ def run_transition(modeladmin, request, queryset, service, success, **kwargs) ->
                 modeladmin.message_user(request, f"{obj}: {mailing.summary()}", level=level)
     if done:
         modeladmin.message_user(request, success % {"count": done}, level=messages.SUCCESS)
+
+
+# The outbox's own page (registered here so that the admin autodiscovery finds it; it uses
+# the mixins above).
+from core import outbox_admin  # noqa: E402,F401
+
+guard_registered_admins(admin.site)

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ScopedAdminMixin
 from core.models import OutboxMessage, OutboxStatus
 from core.notify import enqueue_on_commit, mail_configured
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_visible = True  # read-only: nobody changes a message here
     list_display = (
         "created",
         "recipient",
@@ -44,9 +46,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created",
     )
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -10,7 +10,7 @@ their services; here they are read-only, with a link to that page.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecordedInPortalMixin, ServiceSaveMixin
+from core.admin import RecordedInPortalMixin, ScopedAdminMixin, ServiceSaveMixin
 from funds import services
 from funds.models import (
     CapitalCall,
@@ -28,11 +28,11 @@ from funds.models import (
 )
 
 
-class VisibleMixin:
-    """The admin lists fund data as the portal does: the fund's team and the analysts."""
+class VisibleMixin(ScopedAdminMixin):
+    """The admin lists fund data as the portal does: the fund's team and the analysts; the
+    fund's team changes it."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    scope_visible = True
 
 
 class CriterionInline(admin.TabularInline):

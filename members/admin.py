@@ -3,10 +3,14 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, run_transition
+from core.admin import (
+    ScopedAdminMixin,
+    ScopedImportExportMixin,
+    ScopedInlineMixin,
+    run_transition,
+)
 from core.forms import ConstraintValidatedModelForm
 from members import services
 from members.models import (
@@ -26,16 +30,6 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason or comment"), required=False, widget=forms.TextInput(attrs={"size": 40})
     )
-
-
-class ImportForUserMixin(ImportExportMixin):
-    """Passes the admin user to the resources, which scope the import to their alliances."""
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
 
 class TermEndingFilter(admin.SimpleListFilter):
@@ -71,24 +65,29 @@ class AllianceChoicesMixin:
 class AllianceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "name_en", "city", "founded_on")
     search_fields = ("name", "name_en", "city")
-    prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("secretariat",)
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser decides who serves an alliance.
+        # Only a superuser decides who serves an alliance and changes its address.
         return () if request.user.is_superuser else ("secretariat", "slug")
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only a field of the form can be filled in from another: not a read-only slug.
+        readonly = self.get_readonly_fields(request, obj)
+        return {} if "slug" in readonly else {"slug": ("name_en",)}
 
-class MembershipInline(AllianceChoicesMixin, admin.TabularInline):
+
+class MembershipInline(AllianceChoicesMixin, ScopedInlineMixin, admin.TabularInline):
     model = Membership
     form = ConstraintValidatedModelForm
+    scope_visible = False
     extra = 0
     fields = ("alliance", "role", "status", "term_start", "term_end", "joined_on")
     readonly_fields = ("status",)
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user).select_related("alliance")
+        return super().get_queryset(request).select_related("alliance")
 
 
 class LoginLinkMixin:
@@ -99,17 +98,20 @@ class LoginLinkMixin:
         return fields if request.user.is_superuser else (*fields, "user")
 
 
-class ContactInline(LoginLinkMixin, admin.TabularInline):
+class ContactInline(LoginLinkMixin, ScopedInlineMixin, admin.TabularInline):
     model = Contact
     form = ConstraintValidatedModelForm
+    scope_visible = False  # only the contacts the user keeps, as in the contacts' own list
     extra = 0
     fields = ("name", "title", "email", "phone", "is_primary", "user")
     raw_id_fields = ("user",)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportForUserMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    scope_visible = True  # the master record: look up all, change your alliances' ones
+class OrganizationAdmin(ScopedImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    # The organisations of the user's alliances and those in no alliance yet: another
+    # alliance's members are not this secretariat's to read here (the public directory
+    # shows what is public; an import matches existing organisations by code or name).
     resource_classes = [OrganizationResource]
     list_display = ("name", "name_en", "kind", "credit_code", "city", "parent")
     list_filter = ("kind", ("memberships__alliance", admin.RelatedOnlyFieldListFilter))
@@ -129,7 +131,7 @@ class OrganizationAdmin(ImportForUserMixin, ScopedAdminMixin, SimpleHistoryAdmin
 
 @admin.register(Membership)
 class MembershipAdmin(
-    ImportForUserMixin, AllianceChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    ScopedImportExportMixin, AllianceChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin
 ):
     resource_classes = [MembershipResource]
     form = ConstraintValidatedModelForm
@@ -230,18 +232,14 @@ class MembershipAdmin(
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(admin.ModelAdmin):
+class MembershipEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("membership", "from_status", "to_status", "from_role", "to_role", "actor", "at")
     list_filter = ("to_status",)
     list_select_related = ("membership__organization", "membership__alliance", "actor")
     search_fields = ("membership__organization__name", "comment")
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(membership__in=Membership.objects.editable_by(request.user))
-        )
+    def scope(self, queryset, user):
+        return queryset.filter(membership__in=Membership.objects.editable_by(user))
 
     def has_add_permission(self, request):
         return False

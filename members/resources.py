@@ -80,16 +80,26 @@ class OrganizationResource(ScopedResource):
         report_skipped = True
 
     def get_instance(self, instance_loader, row):
-        return Organization.objects.matching(
-            name=row.get("name") or "", credit_code=row.get("credit_code") or ""
+        name = str(row.get("name") or "")
+        code = str(row.get("credit_code") or "")
+        instance = Organization.objects.matching(name=name, credit_code=code)
+        if instance is not None and not self.may_change(instance):
+            # Refused before the row is compared: the preview of an unchanged row would
+            # otherwise show the other alliance's record.
+            raise ValidationError(
+                _("%(name)s belongs to alliances you do not serve; it was not changed.")
+                % {"name": name.strip() or code.strip()}
+            )
+        return instance
+
+    def may_change(self, instance) -> bool:
+        return (
+            self.user is None
+            or Organization.objects.editable_by(self.user).filter(pk=instance.pk).exists()
         )
 
     def before_save_instance(self, instance, row, **kwargs):
-        if (
-            instance.pk
-            and self.user is not None
-            and not Organization.objects.editable_by(self.user).filter(pk=instance.pk).exists()
-        ):
+        if instance.pk and not self.may_change(instance):
             raise ValidationError(
                 _("%(name)s belongs to alliances you do not serve; it was not changed.")
                 % {"name": instance}
@@ -155,6 +165,17 @@ class MembershipResource(ScopedResource):
         organization.full_clean()
         organization.save()
         return organization
+
+    def before_import_row(self, row, **kwargs):
+        # Scope first: a row of another alliance is refused before anything is matched.
+        slug = str(row.get("alliance") or "").strip()
+        if (
+            self.user is not None
+            and Alliance.objects.filter(slug=slug).exists()
+            and not Alliance.objects.editable_by(self.user).filter(slug=slug).exists()
+        ):
+            message = _("You do not serve the alliance “%(alliance)s”.") % {"alliance": slug}
+            raise ValidationError({"alliance": message})
 
     def get_instance(self, instance_loader, row):
         alliance = Alliance.objects.filter(slug=str(row.get("alliance") or "").strip()).first()

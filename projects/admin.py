@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, run_transition
+from core.admin import ScopedAdminMixin, ScopedInlineMixin, run_transition
 from members import roles
 from members.admin import ReasonActionForm
 from projects import services
@@ -20,8 +20,18 @@ from projects.models import (
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows that belong to the object shown: whoever may read it reads them, nobody changes
+    them here."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_view_permission(self, request, obj=None):
+        parent_admin = self.admin_site.get_model_admin(self.parent_model)
+        return parent_admin.has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -50,9 +60,20 @@ class EventInline(ReadOnlyInline):
     fields = ("at", "actor", "from_status", "to_status", "comment")
 
 
+# What only those who may read an achievement's confidential part see.
+CONFIDENTIAL_FIELDS = ("confidential_details",)
+CONFIDENTIAL_INLINES = (InventorInline, IPItemInline, AttachmentInline)
+
+
 @admin.register(Achievement)
-class AchievementAdmin(SimpleHistoryAdmin):
-    """The secretariat reviews here as on the portal; the owner edits in the portal only."""
+class AchievementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The secretariat reviews here as on the portal; the owner edits in the portal only.
+
+    A secretariat reads the achievements of the alliances it serves and never a draft
+    (``visible_to`` and ``reviewed_by`` together), even an accepted public one of another
+    alliance: the catalogue shows that one. The confidential details, inventors, patents
+    and attachments are shown only to whom ``confidential_visible_to`` allows.
+    """
 
     action_form = ReasonActionForm
     list_display = ("title", "organization", "alliance", "field", "trl", "status", "submitted_at")
@@ -63,11 +84,30 @@ class AchievementAdmin(SimpleHistoryAdmin):
     actions = ["accept", "return_for_revision", "reject"]
     date_hierarchy = "submitted_at"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    def scope(self, queryset, user):
+        return queryset.visible_to(user).reviewed_by(user)
+
+    def _confidential_visible(self, request, obj) -> bool:
+        return obj is not None and obj.confidential_visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        hidden = () if self._confidential_visible(request, obj) else CONFIDENTIAL_FIELDS
+        return [
+            field.name
+            for field in Achievement._meta.fields
+            if field.name != "search_vector" and field.name not in hidden
+        ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Achievement._meta.fields if field.name != "search_vector"]
+        return self.get_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        if self._confidential_visible(request, obj):
+            return self.inlines
+        return [inline for inline in self.inlines if inline not in CONFIDENTIAL_INLINES]
+
+    def get_history_hidden_fields(self, request, obj):
+        return () if self._confidential_visible(request, obj) else CONFIDENTIAL_FIELDS
 
     def has_add_permission(self, request):
         return False
@@ -118,7 +158,7 @@ class AchievementAdmin(SimpleHistoryAdmin):
         )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ScopedInlineMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ("title", "due_on", "done_on", "owner_organization")
@@ -171,7 +211,8 @@ class ProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Product)
 class ProductAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    scope_visible = True
+    # Products are public on the import-substitution page; here each secretariat keeps
+    # those of the projects it runs.
     list_display = (
         "name",
         "enterprise",
