@@ -11,11 +11,13 @@ class FundsConfig(AppConfig):
         from core.panels import register_panel
         from core.validation import register_database_rule
         from funds.canal import HISTORY, hops
+        from funds.holding import organization_investments_panel
         from funds.views import project_deals_panel
 
         register_hops(hops)
         register_history("funds", HISTORY)
         register_panel("project_detail", project_deals_panel)
+        register_panel("organization_detail", organization_investments_panel)
         register_database_rule(
             "funds_investment_within_commitments",
             _("The fund cannot invest more than its limited partners committed."),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.forms import apply_service, filtered
+from core.panels import render_panels
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
@@ -96,7 +97,12 @@ def organization_detail(request, pk):
     return render(
         request,
         "members/organization_detail.html",
-        {"organization": organization, "memberships": memberships, "children": children},
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "children": children,
+            "panels": render_panels("organization_detail", request, organization),
+        },
     )
 
 
