@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from canal import dashboard, sankey
@@ -33,13 +35,41 @@ def _bars(figures):
     return figures
 
 
-def _timeline_chart(rows, keys):
+def _timeline_chart(rows, keys, labels):
     top = max((row[k] for row in rows for k in keys), default=0) or 1
     for row in rows:
         row["bars"] = [
-            {"key": k, "value": row[k], "height": round(100 * row[k] / top, 1)} for k in keys
+            {"key": k, "label": labels[k], "value": row[k], "height": round(100 * row[k] / top)}
+            for k in keys
         ]
     return rows
+
+
+def _select(name: str, label, empty_label, rows, value) -> str:
+    """A filter's <select>, written at once: hundreds of organisations through the form
+    widget's per-option templates would cost more than the dashboard's figures."""
+    chosen = str(value or "")
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == chosen else "", text) for pk, text in rows),
+    )
+    return format_html(
+        '<select name="{}" aria-label="{}"><option value="">{}</option>{}</select>',
+        name,
+        label,
+        empty_label,
+        options,
+    )
+
+
+def _filter_selects(form) -> dict[str, str]:
+    selects = {}
+    for name in ("alliance", "organization"):
+        field = form.fields[name]
+        rows = field.queryset.order_by("name").values_list("pk", "name")
+        selects[name] = _select(name, field.label, field.empty_label, rows, form[name].value())
+    return selects
 
 
 def _hop_param(request, name, keys):
@@ -89,7 +119,9 @@ def canal_dashboard(request):
         "figures": figures,
         "sankey": sankey.diagram(figures, filter_query),
         "chains": CHAINS,
-        "timeline": _timeline_chart(timeline_rows, keys),
+        "timeline": _timeline_chart(timeline_rows, keys, labels),
+        "hop_labels": [(key, labels[key]) for key in keys],
+        "selects": _filter_selects(form),
         "keys": keys,
         "labels": labels,
         "days_height": 36 * (len(figures) - 1) + 6,

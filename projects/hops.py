@@ -92,22 +92,36 @@ def rebuild(achievement_ids: Iterable[int] | None = None) -> int:
         params["ids"] = sorted(set(achievement_ids))
         only = "AND achievement_id = ANY(%(ids)s)"
     columns = ", ".join(KEYS)
-    insert = f"INSERT INTO {TABLE} (achievement_id, {columns}) " + _history_sql().replace(
-        "{only}", only
-    )
+    history = _history_sql().replace("{only}", only)
     with connection.cursor() as cursor:
         if achievement_ids is None:
-            # All of it: skip the per-row trigger and sum the cells once, set-based.
+            # All of it: the group columns come in with the rows (each organisation's chain
+            # worked out once), the per-row cell trigger stands aside, and the cells are
+            # summed once, set-based.
             cursor.execute("SET LOCAL projects.canal_bulk = 'on'")
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(f"TRUNCATE {TABLE}, projects_canalcell, projects_canalyearcell")
-            cursor.execute(insert, params)
+            cursor.execute("DROP TABLE IF EXISTS canal_chains")
+            cursor.execute(
+                "CREATE TEMP TABLE canal_chains ON COMMIT DROP AS "
+                "SELECT id, projects_canal_ancestors(id) AS ancestors FROM members_organization"
+            )
+            cursor.execute(
+                f"INSERT INTO {TABLE} (achievement_id, alliance_id, organization_id, field, "
+                f"ancestors, {columns}) "
+                f"SELECT h.achievement_id, a.alliance_id, a.organization_id, a.field, "
+                f"c.ancestors, {', '.join('h.' + k for k in KEYS)} FROM ({history}) h "
+                "JOIN projects_achievement a ON a.id = h.achievement_id "
+                "JOIN canal_chains c ON c.id = a.organization_id",
+                params,
+            )
             cursor.execute(REBUILD_CELLS)
             cursor.execute("SET LOCAL projects.canal_bulk = 'off'")
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
         else:
             cursor.execute(f"DELETE FROM {TABLE} WHERE achievement_id = ANY(%(ids)s)", params)
-            cursor.execute(insert, params)
+            cursor.execute(f"INSERT INTO {TABLE} (achievement_id, {columns}) {history}", params)
             cursor.execute(
                 f"SELECT count(*) FROM {TABLE} WHERE achievement_id = ANY(%(ids)s)", params
             )
@@ -118,6 +132,7 @@ def cells_consistent() -> bool:
     """Whether the stored cells equal a recount from the hop rows (for the checks)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("DROP TABLE IF EXISTS canal_check_cell, canal_check_year")
         cursor.execute(
             "CREATE TEMP TABLE canal_check_cell (LIKE projects_canalcell INCLUDING IDENTITY) "
             "ON COMMIT DROP"

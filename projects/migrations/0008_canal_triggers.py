@@ -15,6 +15,23 @@
 
 from django.db import migrations
 
+KEYS = [
+    "submitted", "accepted", "pilot", "industrialization", "market", "deal", "invested", "exited"
+]
+
+
+def _days(index: int) -> str:
+    """Hop ``index``'s days: from the latest earlier hop reached on or before it (GREATEST
+    ignores NULLs, so a hop with no such earlier hop, or not reached, has NULL days)."""
+    key = KEYS[index]
+    earlier = ", ".join(
+        f"CASE WHEN NEW.{other} <= NEW.{key} THEN NEW.{other} END" for other in KEYS[:index]
+    )
+    return f"    NEW.{key}_days := NEW.{key} - GREATEST({earlier});"
+
+
+DAYS = "\n".join(_days(index) for index in range(1, len(KEYS)))
+
 FORWARD = r"""
 CREATE FUNCTION projects_canal_ancestors(p_org bigint) RETURNS bigint[]
 LANGUAGE sql STABLE AS $$
@@ -26,12 +43,6 @@ LANGUAGE sql STABLE AS $$
          WHERE c.depth < 16
     )
     SELECT coalesce(array_agg(id ORDER BY depth), ARRAY[p_org]) FROM chain
-$$;
-
--- The days hop ``p_day`` took: from the latest earlier hop reached on or before it.
-CREATE FUNCTION projects_canal_days(p_day date, p_earlier date[]) RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT p_day - max(e) FROM unnest(p_earlier) AS e WHERE e <= p_day
 $$;
 
 -- One row per hop reached: (hop index, date, days or -1, previous hop reached).
@@ -72,27 +83,11 @@ BEGIN
           INTO NEW.alliance_id, NEW.organization_id, NEW.field
           FROM projects_achievement a WHERE a.id = NEW.achievement_id;
     END IF;
-    IF TG_OP = 'INSERT' OR NEW.organization_id IS DISTINCT FROM OLD.organization_id
-       OR NEW.ancestors IS NULL OR cardinality(NEW.ancestors) = 0 THEN
+    IF (TG_OP = 'INSERT' AND coalesce(cardinality(NEW.ancestors), 0) = 0)
+       OR (TG_OP = 'UPDATE' AND NEW.organization_id IS DISTINCT FROM OLD.organization_id) THEN
         NEW.ancestors := projects_canal_ancestors(NEW.organization_id);
     END IF;
-    NEW.accepted_days := projects_canal_days(NEW.accepted, ARRAY[NEW.submitted]);
-    NEW.pilot_days := projects_canal_days(NEW.pilot, ARRAY[NEW.submitted, NEW.accepted]);
-    NEW.industrialization_days := projects_canal_days(
-        NEW.industrialization, ARRAY[NEW.submitted, NEW.accepted, NEW.pilot]);
-    NEW.market_days := projects_canal_days(
-        NEW.market, ARRAY[NEW.submitted, NEW.accepted, NEW.pilot, NEW.industrialization]);
-    NEW.deal_days := projects_canal_days(
-        NEW.deal,
-        ARRAY[NEW.submitted, NEW.accepted, NEW.pilot, NEW.industrialization, NEW.market]);
-    NEW.invested_days := projects_canal_days(
-        NEW.invested,
-        ARRAY[NEW.submitted, NEW.accepted, NEW.pilot, NEW.industrialization, NEW.market,
-              NEW.deal]);
-    NEW.exited_days := projects_canal_days(
-        NEW.exited,
-        ARRAY[NEW.submitted, NEW.accepted, NEW.pilot, NEW.industrialization, NEW.market,
-              NEW.deal, NEW.invested]);
+""" + DAYS + r"""
     NEW.cohort := extract(year FROM coalesce(
         NEW.submitted,
         LEAST(NEW.accepted, NEW.pilot, NEW.industrialization, NEW.market, NEW.deal,
@@ -218,7 +213,6 @@ DROP TRIGGER IF EXISTS projects_achievementhops_fill ON projects_achievementhops
 DROP FUNCTION IF EXISTS projects_achievementhops_fill();
 DROP FUNCTION IF EXISTS projects_canal_groups(bigint, bigint[], varchar, smallint);
 DROP FUNCTION IF EXISTS projects_canal_points(projects_achievementhops);
-DROP FUNCTION IF EXISTS projects_canal_days(date, date[]);
 DROP FUNCTION IF EXISTS projects_canal_ancestors(bigint);
 """
 

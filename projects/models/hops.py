@@ -22,11 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models.achievements import Achievement
 
-HOP_DATE_ORDER = _(
-    "A hop cannot be dated before the hop it follows: no project before the achievement "
-    "was accepted, no exit before the investment."
-)
-
 
 class AchievementHops(models.Model):
     """The date each hop of the canal was first reached by one achievement."""
@@ -140,6 +135,8 @@ class CanalCell(models.Model):
                     "prior",
                 ],
                 name="projects_canalcell_key",
+                # The dashboard reads a group's cells by index only.
+                include=["count"],
             )
         ]
 
@@ -166,6 +163,7 @@ class CanalYearCell(models.Model):
             models.UniqueConstraint(
                 fields=["alliance_id", "organization_id", "field", "cohort", "hop", "year"],
                 name="projects_canalyearcell_key",
+                include=["count"],
             )
         ]
 
