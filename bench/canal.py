@@ -211,11 +211,11 @@ def measure_one(size: int) -> dict:
         page = get("/canal/", params)
         api = get("/api/v1/canal/", params)
         floor = _floor_action(params)
-        page_times, api_times = samples_ms(page, repeat=21), samples_ms(api, repeat=21)
+        page_times, api_times = samples_ms(page, repeat=15), samples_ms(api, repeat=15)
         results["filters"][name] = {
             "page": (statistics.median(page_times), p90(page_times)),
             "api": (statistics.median(api_times), p90(api_times)),
-            "floor": statistics.median(samples_ms(floor, repeat=31)),
+            "floor": statistics.median(samples_ms(floor, repeat=21)),
         }
     return results
 

@@ -72,6 +72,21 @@ SELECT g.alliance_id, g.organization_id, g.field, g.cohort, s.hop, s.year, sum(s
 """
 
 
+# The cells' keys, as the models' unique constraints declare them.
+CELL_KEYS = {
+    "projects_canalcell": (
+        "alliance_id",
+        "organization_id",
+        "field",
+        "cohort",
+        "hop",
+        "days",
+        "prior",
+    ),
+    "projects_canalyearcell": ("alliance_id", "organization_id", "field", "cohort", "hop", "year"),
+}
+
+
 def _history_sql() -> str:
     sources = history_sources()
     union = "\nUNION ALL\n".join(f"({sql})" for sql in sources.values())
@@ -116,7 +131,15 @@ def rebuild(achievement_ids: Iterable[int] | None = None) -> int:
                 "JOIN canal_chains c ON c.id = a.organization_id",
                 params,
             )
+            # Index the cells once, sorted, rather than row by row.
+            for table in CELL_KEYS:
+                cursor.execute(f"DROP INDEX {table}_key")
             cursor.execute(REBUILD_CELLS)
+            for table, columns in CELL_KEYS.items():
+                cursor.execute(
+                    f"CREATE UNIQUE INDEX {table}_key ON {table} "
+                    f"({', '.join(columns)}) INCLUDE (count)"
+                )
             cursor.execute("SET LOCAL projects.canal_bulk = 'off'")
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
         else:

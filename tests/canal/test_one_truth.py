@@ -132,6 +132,11 @@ def test_the_thread_and_the_dashboard_agree(client, analyst, org_a, alliance_a, 
     assert "hop-skipped" in page
     api = client.get(f"/api/v1/achievements/{poe.pk}/canal/").json()
     assert {h["key"]: h["days"] for h in api["hops"]}["deal"] == 136
+    # After a rebuild the database keeps the cells row by row again.
+    hops.mark(poe.pk, "market", D(2020, 6, 1))
+    figures = {f.key: f for f in dashboard.funnel(analyst, dashboard.Filters())}
+    assert (figures["market"].count, figures["market"].median_days) == (1, 274)
+    assert hops.cells_consistent()
 
 
 def test_a_project_before_acceptance_is_refused_by_the_service(
