@@ -17,10 +17,10 @@ from django.utils.translation import ngettext
 
 WIDTH = 960
 NODE_WIDTH = 18
-TOP = 46
+TOP = 62
 FLOW_HEIGHT = 220
 LOSS_DROP = 70
-HEIGHT = TOP + FLOW_HEIGHT + LOSS_DROP + 40
+HEIGHT = TOP + FLOW_HEIGHT + LOSS_DROP + 52
 MIN_BAND = 1.5
 
 
@@ -86,7 +86,10 @@ def diagram(figures, query: str = "") -> dict:
                 figure.key,
             )
         )
-        labels.append(Label(x + NODE_WIDTH / 2, TOP - 24, figure.label, "hop"))
+        # Long labels side by side would collide: every other one sits a line higher.
+        labels.append(
+            Label(x + NODE_WIDTH / 2, TOP - (40 if index % 2 else 24), figure.label, "hop")
+        )
         labels.append(Label(x + NODE_WIDTH / 2, TOP - 8, str(figure.count), "count"))
         if index == 0:
             continue
@@ -141,6 +144,7 @@ def diagram(figures, query: str = "") -> dict:
                 )
             )
             labels.append(
-                Label(from_x, rise + thickness + 14, f"+{figure.skipped_in}", "skip", "start")
+                # A line below the losses' labels, which end nearby.
+                Label(from_x, rise + thickness + 28, f"+{figure.skipped_in}", "skip", "start")
             )
     return {"width": WIDTH, "height": HEIGHT, "shapes": shapes, "labels": labels}
