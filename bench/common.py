@@ -64,6 +64,22 @@ def median_ms(action, *, repeat: int = 15, warmup: int = 2) -> float:
     return statistics.median(times)
 
 
+def samples_ms(action, *, repeat: int = 15, warmup: int = 2) -> list[float]:
+    """The wall times of ``repeat`` runs of ``action()`` in milliseconds, after a warm-up."""
+    for _ in range(warmup):
+        action()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p90(times: list[float]) -> float:
+    return statistics.quantiles(times, n=10, method="inclusive")[8]
+
+
 def report(title: str, rows: list[tuple[str, str]]) -> None:
     print(f"\n{title}")
     width = max(len(label) for label, _ in rows)

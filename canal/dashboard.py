@@ -1,127 +1,29 @@
-"""The canal dashboard: how achievements flow through the three chains, by the database.
+"""The canal dashboard: how achievements flow through the three chains.
 
-Two queries, whatever the number of achievements:
+Everything is read from the stored canal (``projects.AchievementHops`` and the histograms
+the database keeps beside it; semantics in ``docs/canal.md``):
 
-* the **funnel**: for each hop, how many achievements passed through it (reached it or a
-  later hop: an achievement industrialized without a recorded pilot still passed the pilot
-  stage), the conversion from the hop before, and the median and 90th-percentile days the
-  hop took, over the achievements with both dates;
+* a hop's **count**: the achievements in it (its date exists);
+* its **conversion**: of the achievements in the previous hop, the share that reached it too;
+* its **median** and **90th-percentile days** (linear interpolation, as PostgreSQL's
+  ``percentile_cont``), exact, from the day histogram of the group;
 * the **timeline**: how many achievements reached each hop, per calendar year.
 
-A hop's date follows the thread's rules (``alliance.canal``): submitted = the first
-submission, accepted = the acceptance, pilot / industrialization / market = the dates of the
-achievement's first project, deal = the first deal sourced from one of its projects,
-invested = the first investment, exited = the first exit. A hop's days run from the latest
-earlier hop reached; a hop that began before it takes 0 days. Drafts are not in the canal.
+Two index lookups on small tables, whatever the number of achievements and the filters.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 
-from core.canal import CHAIN, HOPS
+from core.canal import CHAIN, HOP_TABLE, KEYS
 from members import roles
+from projects import hops as stored
 
-KEYS = [key for key, _ in HOPS]
-CAPITAL = {"deal", "invested", "exited"}
-
-# One row per achievement in scope, with the date of each hop (NULL when not reached).
-HOP_DATES = """
-WITH scope AS (
-    SELECT a.id, a.created
-      FROM projects_achievement a
-      JOIN members_organization o ON o.id = a.organization_id
-     WHERE a.status <> 'draft' {where}
-), events AS (
-    SELECT e.achievement_id,
-           min(e.at) FILTER (WHERE e.to_status = 'submitted') AS submitted,
-           max(e.at) FILTER (WHERE e.to_status = 'accepted') AS accepted
-      FROM projects_achievementevent e JOIN scope s ON s.id = e.achievement_id
-     GROUP BY e.achievement_id
-), first_project AS (
-    SELECT DISTINCT ON (p.achievement_id) p.achievement_id, p.pilot_started_on,
-           p.industrialization_started_on, p.market_launched_on
-      FROM projects_project p JOIN scope s ON s.id = p.achievement_id
-     ORDER BY p.achievement_id, p.started_on, p.id
-), capital AS (
-    SELECT p.achievement_id,
-           min(d.created) AS deal,
-           min(i.invested_on) AS invested,
-           min(x.exited_on) AS exited
-      FROM projects_project p
-      JOIN scope s ON s.id = p.achievement_id
-      JOIN funds_deal d ON d.project_id = p.id
-      LEFT JOIN funds_investment i ON i.deal_id = d.id
-      LEFT JOIN funds_exit x ON x.investment_id = i.id
-     GROUP BY p.achievement_id
-), hops AS (
-    SELECT s.id,
-           (ev.submitted AT TIME ZONE %(tz)s)::date AS submitted,
-           (ev.accepted AT TIME ZONE %(tz)s)::date AS accepted,
-           fp.pilot_started_on AS pilot,
-           fp.industrialization_started_on AS industrialization,
-           fp.market_launched_on AS market,
-           {capital_columns}
-      FROM scope s
-      LEFT JOIN events ev ON ev.achievement_id = s.id
-      LEFT JOIN first_project fp ON fp.achievement_id = s.id
-      LEFT JOIN capital c ON c.achievement_id = s.id
-     WHERE {year_filter}
-)
-"""
-
-CAPITAL_COLUMNS = """(c.deal AT TIME ZONE %(tz)s)::date AS deal,
-           c.invested AS invested, c.exited AS exited"""
-NO_CAPITAL = "NULL::date AS deal, NULL::date AS invested, NULL::date AS exited"
-
-
-def _days(index: int) -> str:
-    """SQL for the days hop ``index`` took: from the latest earlier hop reached."""
-    key = KEYS[index]
-    if index == 0:
-        return "NULL::int"
-    # GREATEST ignores NULLs: GREATEST(earlier hops) is the latest one reached. The CASE
-    # keeps an unreached hop (or one with no earlier hop) NULL, never 0.
-    latest = f"GREATEST({', '.join(KEYS[:index])})"
-    return (
-        f"CASE WHEN {key} IS NOT NULL AND {latest} IS NOT NULL "
-        f"THEN GREATEST(0, {key} - {latest}) END"
-    )
-
-
-def _passed(index: int, prefix: str = "") -> str:
-    """SQL: the achievement reached hop ``index`` or a later one."""
-    return " OR ".join(f"{prefix}{key} IS NOT NULL" for key in KEYS[index:])
-
-
-def _funnel_sql(*extra_columns: str) -> str:
-    columns = []
-    for index, key in enumerate(KEYS):
-        days = _days(index)
-        columns.append(f"count(*) FILTER (WHERE {_passed(index)}) AS {key}_count")
-        columns.append(f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) AS {key}_median")
-        columns.append(f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) AS {key}_p90")
-    return "SELECT " + ",\n       ".join([*columns, *extra_columns]) + " FROM hops"
-
-
-def _timeline_sql() -> str:
-    values = ", ".join(f"('{key}', {key})" for key in KEYS)
-    return (
-        "SELECT v.hop, extract(year FROM v.day)::int AS year, count(*) AS count "
-        f"FROM hops, LATERAL (VALUES {values}) AS v(hop, day) "
-        "WHERE v.day IS NOT NULL GROUP BY v.hop, year"
-    )
-
-
-def _figures_sql() -> str:
-    """The funnel's columns and, in a last column, the timeline as JSON: one statement, so
-    the hop dates (a CTE used twice, hence computed once) are worked out once."""
-    return _funnel_sql(
-        f"(SELECT coalesce(json_agg(t ORDER BY t.year), '[]') FROM ({_timeline_sql()}) t)"
-    )
+CAPITAL = {key for key in KEYS if CHAIN[key] == "capital"}
 
 
 @dataclass
@@ -141,36 +43,11 @@ class HopFigures:
     conversion: float | None
     median_days: float | None
     p90_days: float | None
-
-
-def _query(user, filters: Filters, tail: str) -> tuple[str, dict]:
-    where, params = [], {"tz": settings.TIME_ZONE}
-    if not roles.reads_everything(user):
-        ids = sorted(roles.served_alliance_id_set(user))
-        where.append("AND a.alliance_id = ANY(%(served)s)")
-        params["served"] = ids
-    if filters.alliance:
-        where.append("AND a.alliance_id = %(alliance)s")
-        params["alliance"] = filters.alliance
-    if filters.organization:
-        # The institute or any of its subordinate organisations.
-        where.append("AND (a.organization_id = %(organization)s OR o.parent_id = %(organization)s)")
-        params["organization"] = filters.organization
-    if filters.field:
-        where.append("AND a.field = %(field)s")
-        params["field"] = filters.field
-    year_filter = "TRUE"
-    if filters.year:
-        year_filter = (
-            "extract(year FROM coalesce(ev.submitted, s.created) AT TIME ZONE %(tz)s) = %(year)s"
-        )
-        params["year"] = filters.year
-    sql = HOP_DATES.format(
-        where=" ".join(where),
-        capital_columns=CAPITAL_COLUMNS if shows_capital(user) else NO_CAPITAL,
-        year_filter=year_filter,
-    )
-    return sql + tail, params
+    # Of the achievements in the previous hop shown: how many went on to this one, and how
+    # many reached this one without the previous hop.
+    went_on: int | None = None
+    skipped_in: int = 0
+    histogram: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
 
 def shows_capital(user) -> bool:
@@ -182,48 +59,98 @@ def may_see_dashboard(user) -> bool:
     return roles.reads_everything(user) or roles.is_secretariat(user)
 
 
-def _fetchone(sql: str, params: dict):
-    # The planner overestimates these joins by orders of magnitude, which switches on JIT
-    # compilation: over a second spent compiling a query that runs in a fraction of that.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+def shown_keys(user) -> list[str]:
+    return [key for key in KEYS if key not in CAPITAL or shows_capital(user)]
+
+
+def alliance_scope(user, filters: Filters) -> list[int] | None:
+    """The alliances whose achievements the user sees under the filters (None: all)."""
+    if roles.reads_everything(user):
+        return [filters.alliance] if filters.alliance else None
+    served = sorted(roles.served_alliance_id_set(user))
+    if filters.alliance:
+        return [filters.alliance] if filters.alliance in served else []
+    return served
+
+
+def percentile(histogram: list[tuple[int, int]], q: float) -> float | None:
+    """The ``q`` quantile of the values a (value, count) histogram holds, interpolated
+    linearly between the two nearest ranks (PostgreSQL's percentile_cont)."""
+    total = sum(n for _, n in histogram)
+    if not total:
+        return None
+    position = q * (total - 1)
+    low, high = math.floor(position), math.ceil(position)
+
+    def at(rank: int) -> int:
+        seen = 0
+        for value, n in histogram:
+            seen += n
+            if rank < seen:
+                return value
+        return histogram[-1][0]
+
+    low_value, high_value = at(low), at(high)
+    return low_value + (high_value - low_value) * (position - low)
+
+
+def _read(user, filters: Filters):
+    return stored.read_cells(
+        alliances=alliance_scope(user, filters),
+        organization=filters.organization,
+        field=filters.field,
+        cohort=filters.year,
+    )
 
 
 def figures(user, filters: Filters) -> tuple[list[HopFigures], list[dict]]:
-    """The funnel and the timeline per year, in one query."""
-    sql, params = _query(user, filters, _figures_sql())
-    row = _fetchone(sql, params)
-    shown = [key for key in KEYS if key not in CAPITAL or shows_capital(user)]
-    hops, previous = [], None
-    for index, (key, label) in enumerate(HOPS):
-        count, median, p90 = row[3 * index : 3 * index + 3]
+    """The funnel (with each hop's flow from the previous) and the timeline per year."""
+    durations, years = _read(user, filters)
+    shown = shown_keys(user)
+    count = dict.fromkeys(range(len(KEYS)), 0)
+    prior = dict.fromkeys(range(len(KEYS)), 0)
+    histograms: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(KEYS))}
+    for hop, days, from_previous, n in durations:
+        count[hop] += n
+        if from_previous:
+            prior[hop] += n
+        if days >= 0:
+            histograms[hop].append((days, n))
+    result: list[HopFigures] = []
+    for index, (key, label, chain) in enumerate(HOP_TABLE):
         if key not in shown:
             continue
-        hops.append(
+        histogram = _merged(histograms[index])
+        first = index == 0
+        previous = count[index - 1] if not first else 0
+        result.append(
             HopFigures(
                 key=key,
                 label=str(label),
-                chain=CHAIN[key],
-                count=count,
-                conversion=(count / previous) if previous else None,
-                median_days=median,
-                p90_days=p90,
+                chain=chain,
+                count=count[index],
+                conversion=(prior[index] / previous) if previous else None,
+                median_days=percentile(histogram, 0.5),
+                p90_days=percentile(histogram, 0.9),
+                went_on=None if first else prior[index],
+                skipped_in=0 if first else count[index] - prior[index],
+                histogram=histogram,
             )
         )
-        previous = count
-    timeline_rows = row[-1]
-    if isinstance(timeline_rows, str):
-        import json
+    timeline: dict[int, dict] = {}
+    for hop, year, n in years:
+        key = KEYS[hop]
+        if key in shown:
+            row = timeline.setdefault(year, {"year": year, **dict.fromkeys(shown, 0)})
+            row[key] += n
+    return result, [timeline[year] for year in sorted(timeline)]
 
-        timeline_rows = json.loads(timeline_rows)
-    years: dict[int, dict] = {}
-    for item in timeline_rows:
-        if item["hop"] in shown:
-            year = years.setdefault(item["year"], {"year": item["year"], **dict.fromkeys(shown, 0)})
-            year[item["hop"]] = item["count"]
-    return hops, [years[year] for year in sorted(years)]
+
+def _merged(histogram: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: dict[int, int] = {}
+    for days, n in histogram:
+        merged[days] = merged.get(days, 0) + n
+    return sorted(merged.items())
 
 
 def funnel(user, filters: Filters) -> list[HopFigures]:
@@ -235,36 +162,63 @@ def timeline(user, filters: Filters) -> list[dict]:
     return figures(user, filters)[1]
 
 
-def achievements_at(user, filters: Filters, hop: str, *, limit: int, offset: int):
-    """(count, ids) of the achievements in scope that passed through ``hop``, newest first."""
-    index = KEYS.index(hop)
-    sql, params = _query(
-        user,
-        filters,
-        f", passed AS (SELECT id FROM hops WHERE {_passed(index)}) "
-        "SELECT (SELECT count(*) FROM passed), "
-        "ARRAY(SELECT id FROM passed ORDER BY id DESC LIMIT %(limit)s OFFSET %(offset)s)",
+def _where(user, filters: Filters, hop: str, without: str | None, also: str | None):
+    shown = shown_keys(user)
+    if hop not in shown or (without and without not in shown) or (also and also not in shown):
+        raise ValueError("hop not shown")
+    condition, params = stored.rows_where(
+        alliances=alliance_scope(user, filters),
+        organization=filters.organization,
+        field=filters.field,
+        cohort=filters.year,
+        hop=hop,
+        not_hop=without,
     )
+    if also:
+        condition += f" AND h.{also} IS NOT NULL"
+    return condition, params
+
+
+def achievements_at(
+    user,
+    filters: Filters,
+    hop: str,
+    *,
+    limit: int,
+    offset: int,
+    without: str | None = None,
+    also: str | None = None,
+):
+    """(count, ids) of the achievements in scope in ``hop`` (and ``also``, and not in
+    ``without``): the rows behind a number of the dashboard, newest first."""
+    condition, params = _where(user, filters, hop, without, also)
     params.update(limit=limit, offset=offset)
-    count, ids = _fetchone(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM projects_achievementhops h WHERE {condition}", params)
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT h.achievement_id FROM projects_achievementhops h WHERE {condition} "
+            "ORDER BY h.achievement_id DESC LIMIT %(limit)s OFFSET %(offset)s",
+            params,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
     return count, ids
 
 
-def export_rows_at(user, filters: Filters, hop: str):
-    """Rows (title, institute, alliance, field, status) of the achievements that passed through
-    ``hop``, newest first, read through a server-side cursor: memory stays flat at any size."""
-    sql, params = _query(
-        user,
-        filters,
-        " SELECT a.title, o.name, al.name, a.field, a.status FROM hops h"
-        " JOIN projects_achievement a ON a.id = h.id"
-        " JOIN members_organization o ON o.id = a.organization_id"
-        " JOIN members_alliance al ON al.id = a.alliance_id"
-        f" WHERE {_passed(KEYS.index(hop), 'h.')} ORDER BY a.id DESC",
+def export_rows_at(user, filters: Filters, hop: str, *, without=None, also=None):
+    """Rows (title, institute, alliance, field, status, hop date, days) of the achievements
+    behind a number, newest first, through a server-side cursor: memory stays flat."""
+    condition, params = _where(user, filters, hop, without, also)
+    days = "NULL::int" if hop == KEYS[0] else f"h.{hop}_days"
+    sql = (
+        f"SELECT a.title, o.name, al.name, a.field, a.status, h.{hop}, {days} "
+        "FROM projects_achievementhops h "
+        "JOIN projects_achievement a ON a.id = h.achievement_id "
+        "JOIN members_organization o ON o.id = a.organization_id "
+        "JOIN members_alliance al ON al.id = a.alliance_id "
+        f"WHERE {condition} ORDER BY h.achievement_id DESC"
     )
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        with connection.cursor() as settings_cursor:
-            settings_cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(2000):
             yield from rows

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from canal import dashboard
 from members.models import Alliance, Organization
 from projects.choices import Field
-from projects.models import Achievement
+from projects.models import CanalCell
 
 
 class CanalFilterForm(forms.Form):
@@ -17,9 +17,14 @@ class CanalFilterForm(forms.Form):
     )
     organization = forms.ModelChoiceField(
         label=_("Organisation"),
+        # Organisations with achievements in the canal, themselves or through subordinate
+        # units: one index probe each in the canal's "all" cells, whatever the scale.
         queryset=Organization.objects.filter(
-            Exists(Achievement.objects.filter(organization=OuterRef("pk")))
-            | Exists(Organization.objects.filter(parent=OuterRef("pk"), achievements__isnull=False))
+            Exists(
+                CanalCell.objects.filter(
+                    alliance_id=0, organization_id=OuterRef("pk"), field="", cohort=0
+                )
+            )
         ),
         required=False,
         empty_label=_("All organisations"),

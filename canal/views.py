@@ -3,10 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from canal import dashboard
+from canal import dashboard, sankey
 from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
+from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
 from core.paging import get_page, page_number
@@ -26,28 +29,59 @@ def _export_format(request) -> str | None:
 
 
 def _bars(figures):
-    """Geometry of the funnel and days-per-hop charts (SVG, drawn by the template)."""
-    top = max((f.count for f in figures), default=0) or 1
+    """Geometry of the days-per-hop chart (SVG, drawn by the template)."""
     longest = max((f.p90_days or 0 for f in figures), default=0) or 1
     for f in figures:
-        f.width = round(100 * f.count / top, 1)
         f.median_width = round(100 * (f.median_days or 0) / longest, 1)
         f.p90_width = round(100 * (f.p90_days or 0) / longest, 1)
     return figures
 
 
-def _timeline_chart(rows, keys):
+def _timeline_chart(rows, keys, labels):
     top = max((row[k] for row in rows for k in keys), default=0) or 1
     for row in rows:
         row["bars"] = [
-            {"key": k, "value": row[k], "height": round(100 * row[k] / top, 1)} for k in keys
+            {"key": k, "label": labels[k], "value": row[k], "height": round(100 * row[k] / top)}
+            for k in keys
         ]
     return rows
 
 
+def _select(name: str, label, empty_label, rows, value) -> str:
+    """A filter's <select>, written at once: hundreds of organisations through the form
+    widget's per-option templates would cost more than the dashboard's figures."""
+    chosen = str(value or "")
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == chosen else "", text) for pk, text in rows),
+    )
+    return format_html(
+        '<select name="{}" aria-label="{}"><option value="">{}</option>{}</select>',
+        name,
+        label,
+        empty_label,
+        options,
+    )
+
+
+def _filter_selects(form) -> dict[str, str]:
+    selects = {}
+    for name in ("alliance", "organization"):
+        field = form.fields[name]
+        rows = field.queryset.order_by("name").values_list("pk", "name")
+        selects[name] = _select(name, field.label, field.empty_label, rows, form[name].value())
+    return selects
+
+
+def _hop_param(request, name, keys):
+    value = request.GET.get(name)
+    return value if value in keys else None
+
+
 @login_required
 def canal_dashboard(request):
-    """The funnel of the three chains, days per hop and a timeline; filterable."""
+    """The canal as a flow diagram, days per hop and a timeline, with their tables."""
     if not dashboard.may_see_dashboard(request.user):
         raise PermissionDenied(_("The canal dashboard is for the secretariat and the holding."))
     form = CanalFilterForm(request.GET or None, user=request.user)
@@ -55,15 +89,16 @@ def canal_dashboard(request):
     figures, timeline_rows = dashboard.figures(request.user, filters)
     figures = _bars(figures)
     keys = [f.key for f in figures]
+    labels = {f.key: f.label for f in figures}
     fmt = _export_format(request)
-    hop = request.GET.get("hop")
+    hop = _hop_param(request, "hop", keys)
+    without = _hop_param(request, "without", keys)
+    also = _hop_param(request, "also", keys)
     if fmt and request.GET.get("table") == "timeline":
-        rows = timeline_rows
-        labels = {f.key: f.label for f in figures}
         return export_response(
             fmt,
             [_("Year"), *(labels[k] for k in keys)],
-            ([row["year"], *(row[k] for k in keys)] for row in rows),
+            ([row["year"], *(row[k] for k in keys)] for row in timeline_rows),
             "canal-timeline",
         )
     if fmt and not hop:
@@ -80,50 +115,92 @@ def canal_dashboard(request):
             ([f.label, f.chain, f.count, f.conversion, f.median_days, f.p90_days] for f in figures),
             "canal-funnel",
         )
+    filter_query = _filter_query(request)
     context = {
         "form": form,
         "figures": figures,
-        "timeline": _timeline_chart(timeline_rows, keys),
+        "sankey": sankey.diagram(figures, filter_query),
+        "chains": CHAINS,
+        "timeline": _timeline_chart(timeline_rows, keys, labels),
+        "hop_labels": [(key, labels[key]) for key in keys],
+        "selects": _filter_selects(form),
         "keys": keys,
-        "labels": {f.key: f.label for f in figures},
-        "funnel_height": 36 * len(figures) + 6,
+        "labels": labels,
         "days_height": 36 * (len(figures) - 1) + 6,
-        "query": request.GET.urlencode(),
+        "query": filter_query,
     }
-    if hop in keys:
-        page = page_number(request.GET.get("page"))
+    if hop:
         if fmt:
-            return _export_achievements_at(request, filters, hop, fmt)
+            return _export_achievements_at(request, filters, hop, fmt, without, also)
+        page = page_number(request.GET.get("page"))
         count, ids = dashboard.achievements_at(
-            request.user, filters, hop, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            request.user,
+            filters,
+            hop,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            without=without,
+            also=also,
         )
         rows = (
             Achievement.objects.filter(id__in=ids)
-            .select_related("organization", "alliance")
+            .select_related("organization", "alliance", "hops")
             .order_by("-id")
         )
+        for row in rows:
+            row.hop_date = getattr(row.hops, hop)
+        list_query = request.GET.copy()
+        list_query.pop("page", None)
+        list_query.pop("export", None)
         context.update(
             hop=hop,
-            hop_label=context["labels"][hop],
+            hop_label=labels[hop],
+            without_label=labels.get(without),
+            also_label=labels.get(also),
             hop_count=count,
             hop_rows=rows,
             page_number=page,
             has_next=page * PAGE_SIZE < count,
+            list_query=list_query.urlencode(),
         )
     return render(request, "canal/canal_dashboard.html", context)
 
 
-def _export_achievements_at(request, filters, hop, fmt):
+def _filter_query(request) -> str:
+    """The filters of the request, without the hop list's and the export's parameters."""
+    query = request.GET.copy()
+    for name in ("hop", "without", "also", "page", "export", "table"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _export_achievements_at(request, filters, hop, fmt, without, also):
     fields, statuses = dict(Field.choices), dict(AchievementStatus.choices)
     rows = (
-        [title, institute, alliance, fields.get(field, field), statuses.get(status, status)]
-        for title, institute, alliance, field, status in dashboard.export_rows_at(
-            request.user, filters, hop
+        [
+            title,
+            institute,
+            alliance,
+            fields.get(field, field),
+            statuses.get(status, status),
+            on,
+            days,
+        ]
+        for title, institute, alliance, field, status, on, days in dashboard.export_rows_at(
+            request.user, filters, hop, without=without, also=also
         )
     )
     return export_response(
         fmt,
-        [_("Achievement"), _("Institute"), _("Alliance"), _("Field"), _("Status")],
+        [
+            _("Achievement"),
+            _("Institute"),
+            _("Alliance"),
+            _("Field"),
+            _("Status"),
+            _("Date reached"),
+            _("Days"),
+        ],
         rows,
         f"canal-{hop}",
     )

@@ -7,21 +7,32 @@ class FundsConfig(AppConfig):
     verbose_name = _("Industry funds")
 
     def ready(self):
-        from core.canal import register_hops
+        from core.canal import register_history, register_hops
         from core.notify import register_audience
         from core.panels import register_panel
         from core.validation import register_database_rule
-        from funds.canal import hops
+        from funds.canal import HISTORY, hops
+        from funds.holding import organization_investments_panel
         from funds.models import CapitalCall
         from funds.views import project_deals_panel
 
         register_hops(hops)
+        register_history("funds", HISTORY)
         # The outbox: the fund's team follows the mail about its capital calls.
         register_audience(CapitalCall, lambda user: CapitalCall.objects.editable_by(user))
         register_panel("project_detail", project_deals_panel)
+        register_panel("organization_detail", organization_investments_panel)
         register_database_rule(
             "funds_investment_within_commitments",
             _("The fund cannot invest more than its limited partners committed."),
+        )
+        register_database_rule(
+            "funds_investment_not_before_approval",
+            _("An investment needs an approved deal and cannot precede the committee's approval."),
+        )
+        register_database_rule(
+            "funds_exit_not_before_investment",
+            _("An exit cannot precede the investment."),
         )
         register_database_rule(
             "funds_calls_within_commitments",

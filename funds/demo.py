@@ -1,16 +1,25 @@
-"""Demo data of the fund app: the Advanced Materials Industry Fund of CAS.
+"""Demo data of the fund app: the Advanced Materials Industry Fund of CAS, and the holding's
+own investment in Levima.
 
-CAS Holdings is the anchor limited partner; the deal from the DMTO project books the 850
-million yuan that went into Levima Advanced Materials. Other partners, deals and figures are
-illustrative (marked 示例). Idempotent: nothing is written when the fund exists.
+From the article: the fund exists (unveiled in Tengzhou), and CAS Holdings itself invested
+850 million yuan in Levima Advanced Materials "two years ago", i.e. around 2016, before the
+alliance (January 2018). That is the holding's direct investment (``HoldingInvestment``),
+never the fund's, and none of the fund's figures rest on it.
+
+Everything else (partners, calls, deals, decisions, investments, valuations, exits) is
+illustrative (示例): deals referred from the demo projects of every alliance, at dates that
+follow their projects. Idempotent: nothing is written when the fund exists (only the fund
+user joins its team).
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from funds.choices import DEFAULT_CRITERIA
@@ -24,18 +33,23 @@ from funds.models import (
     DealEvent,
     Exit,
     Fund,
+    HoldingInvestment,
     Investment,
     ReviewCriterion,
     Valuation,
 )
+from members import demo as members_demo
 from members.models import Contact, Organization
 from projects.models import Project
 
 FUND_NAME = "中国科学院先进材料产业基金"
+LEVIMA_INVESTMENT = Decimal("850000000.00")
+TODAY = datetime.date(2026, 11, 20)
+DEMO = "（示例）"
 
 
-def _at(day: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.fromisoformat(day + "T10:00:00"))
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def _org(name: str, kind: str, name_en: str = "", city: str = "") -> Organization:
@@ -70,7 +84,24 @@ def ensure_partner_liaisons() -> None:
         )
 
 
+def load_holding_investment() -> HoldingInvestment:
+    holdings = Organization.objects.get(name=members_demo.CAS_HOLDINGS)
+    levima = Organization.objects.get(name=members_demo.LEVIMA)
+    investment, _ = HoldingInvestment.objects.get_or_create(
+        investor=holdings,
+        company=levima,
+        amount=LEVIMA_INVESTMENT,
+        defaults={
+            "invested_on": datetime.date(2016, 1, 1),
+            "approximate": True,
+            "source": "科技日报：“两年前，国科控股向联泓新材料投资 8.5 亿元”（约 2016 年）",
+        },
+    )
+    return investment
+
+
 def load(fund_user=None) -> Fund:
+    load_holding_investment()
     fund = Fund.objects.filter(name=FUND_NAME).first()
     if fund is not None:
         if fund_user is not None:
@@ -82,7 +113,7 @@ def load(fund_user=None) -> Fund:
             username="fund-demo-owner", defaults={"is_active": False}
         )
     manager = _org(
-        "国科先进材料产业基金管理有限公司（示例）",
+        f"国科先进材料产业基金管理有限公司{DEMO}",
         "investor",
         "CAS Advanced Materials Fund Management (demo)",
         "滕州",
@@ -99,49 +130,55 @@ def load(fund_user=None) -> Fund:
         ReviewCriterion(fund=fund, key=key, name=str(name), weight=Decimal(weight), position=i)
         for i, (key, name, weight) in enumerate(DEFAULT_CRITERIA)
     )
+    _capital(fund)
+    _deals(fund, owner)
+    return fund
+
+
+def _capital(fund: Fund) -> None:
     partners = [
-        (_org("中国科学院控股有限公司", "investor"), "1500000000.00", "2018-01-10"),
+        (_org(members_demo.CAS_HOLDINGS, "investor"), "1500000000.00", "2018-03-01"),
         (
             _org(
-                "山东省新旧动能转换引导基金（示例）",
+                f"山东省新旧动能转换引导基金{DEMO}",
                 "investor",
                 "Shandong Guidance Fund (demo)",
                 "济南",
             ),
             "600000000.00",
-            "2018-01-10",
+            "2018-03-01",
         ),
         (
-            _org(
-                "枣庄市产业投资基金（示例）", "investor", "Zaozhuang Industry Fund (demo)", "枣庄"
-            ),
+            _org(f"枣庄市产业投资基金{DEMO}", "investor", "Zaozhuang Industry Fund (demo)", "枣庄"),
             "400000000.00",
-            "2018-02-01",
+            "2018-04-01",
         ),
     ]
-    for partner, amount, day in partners:
-        Commitment.objects.create(
+    Commitment.objects.bulk_create(
+        Commitment(
             fund=fund,
             limited_partner=partner,
             amount=Decimal(amount),
             committed_on=datetime.date.fromisoformat(day),
         )
+        for partner, amount, day in partners
+    )
     commitments = [(p.pk, Decimal(a)) for p, a, _ in partners]
-    for number, (amount, called, due) in enumerate(
-        [
-            ("500000000.00", "2018-06-01", "2018-06-30"),
-            ("900000000.00", "2019-09-25", "2019-10-10"),
-            ("200000000.00", "2020-04-15", "2020-05-05"),
-        ],
-        start=1,
-    ):
+    calls = [
+        ("300000000.00", "2018-06-01"),
+        ("500000000.00", "2019-09-02"),
+        ("500000000.00", "2021-03-01"),
+        ("400000000.00", "2023-04-03"),
+    ]
+    for number, (amount, called) in enumerate(calls, start=1):
+        call_date = datetime.date.fromisoformat(called)
         call = CapitalCall.objects.create(
             fund=fund,
             number=number,
             amount=Decimal(amount),
-            call_date=datetime.date.fromisoformat(called),
-            due_date=datetime.date.fromisoformat(due),
-            purpose="项目投资与管理费（示例）",
+            call_date=call_date,
+            due_date=call_date + datetime.timedelta(days=30),
+            purpose=f"项目投资与管理费{DEMO}",
         )
         CapitalCallAllocation.objects.bulk_create(
             CapitalCallAllocation(
@@ -154,120 +191,134 @@ def load(fund_user=None) -> Fund:
             for partner, part in allocate(call.amount, commitments).items()
         )
 
-    dmto_project = Project.objects.filter(title__startswith="DMTO").first()
-    levima = Organization.objects.get(name="联泓新材料科技股份有限公司")
-    gz = Organization.objects.get(name="中国科学院广州化学有限公司")
-    pla = _org(
-        "长春聚乳酸科技有限公司（示例）", "enterprise", "Changchun PLA Technology (demo)", "长春"
-    )
-    demo_em = Organization.objects.get(name="示范电子材料有限公司（示例）")
-    separator = _org(
-        "锂电隔膜科技有限公司（示例）", "enterprise", "Battery Separator Tech (demo)", "常州"
-    )
-    path = ["sourced", "screening", "due_diligence", "committee", "approved", "invested"]
 
-    def deal(company, amount, pre_money, days, *, project=None, reason=""):
-        stages = path[: len(days)]
-        if reason:
-            stages = [*stages[:-1], "declined"]
-        record = Deal.objects.create(
+def _deals(fund: Fund, owner) -> None:
+    """Deals referred from the demo projects in industrialization or on the market."""
+    rng = random.Random(2019)
+    committed = Decimal("2500000000.00")
+    invested_total = Decimal("0")
+    projects = (
+        Project.objects.filter(industrialization_started_on__isnull=False, title__endswith=DEMO)
+        .select_related("enterprise")
+        .order_by("industrialization_started_on", "id")
+    )
+    records = []
+    for project in projects:
+        if rng.random() > 0.45:
+            continue
+        start = project.industrialization_started_on + datetime.timedelta(days=rng.randint(30, 420))
+        if start > TODAY - datetime.timedelta(days=20):
+            continue
+        path = [("sourced", start)]
+        day = start
+        for stage, low, high in (
+            ("screening", 10, 45),
+            ("due_diligence", 20, 90),
+            ("committee", 30, 120),
+            ("approved", 7, 40),
+            ("invested", 20, 90),
+        ):
+            day = day + datetime.timedelta(days=rng.randint(low, high))
+            if day > TODAY or (stage != "invested" and rng.random() < 0.18):
+                break
+            path.append((stage, day))
+        declined = len(path) < 6 and path[-1][0] != "approved" and rng.random() < 0.5
+        amount = Decimal(rng.randrange(20, 90)) * Decimal("1000000")
+        if path[-1][0] == "invested" and invested_total + amount > committed:
+            path.pop()
+        records.append((project, path, declined, amount))
+        if path[-1][0] == "invested":
+            invested_total += amount
+    deals = Deal.objects.bulk_create(
+        Deal(
             fund=fund,
-            company=company,
+            company=project.enterprise,
             project=project,
             owner=owner,
             source="alliance",
-            requested_amount=Decimal(amount),
-            pre_money_valuation=Decimal(pre_money),
-            stage=stages[-1],
-            stage_reason=reason,
-            stage_changed_at=_at(days[-1]),
+            requested_amount=amount,
+            pre_money_valuation=amount * rng.randint(4, 12),
+            stage="declined" if declined else path[-1][0],
+            stage_reason=f"估值与预期不符{DEMO}" if declined else "",
+            stage_changed_at=_at(path[-1][1]),
         )
-        DealEvent.objects.bulk_create(
+        for project, path, declined, amount in records
+    )
+    events = []
+    for deal, (_project, path, declined, _amount) in zip(deals, records, strict=True):
+        stages = [*path]
+        if declined:
+            stages.append(("declined", path[-1][1] + datetime.timedelta(days=5)))
+        events += [
             DealEvent(
-                deal=record,
-                from_status=stages[i - 1] if i else "",
+                deal=deal,
+                from_status=stages[i - 1][0] if i else "",
                 to_status=stage,
-                at=_at(days[i]),
-                comment=reason if stage == "declined" else "",
+                at=_at(day),
+                comment=f"联盟推荐{DEMO}" if not i else "",
             )
-            for i, stage in enumerate(stages)
+            for i, (stage, day) in enumerate(stages)
+        ]
+    DealEvent.objects.bulk_create(events)
+    with connection.cursor() as cursor:
+        # The deal was sourced on its first day, not today.
+        cursor.execute(
+            "UPDATE funds_deal d SET created = e.first FROM (SELECT deal_id, min(at) AS first "
+            "FROM funds_dealevent WHERE deal_id = ANY(%s) GROUP BY deal_id) e "
+            "WHERE d.id = e.deal_id",
+            [[d.pk for d in deals]],
         )
-        Deal.objects.filter(pk=record.pk).update(created=_at(days[0]))
-        return record
-
-    levima_deal = deal(
-        levima,
-        "850000000.00",
-        "6000000000.00",
-        ["2019-06-20", "2019-07-01", "2019-07-20", "2019-09-10", "2019-09-20", "2019-10-15"],
-        project=dmto_project,
+    decided = {}
+    for deal, (_project, path, _declined, _amount) in zip(deals, records, strict=True):
+        stages = dict(path)
+        if "approved" in stages:
+            decided[deal.pk] = CommitteeDecision(
+                deal=deal,
+                meeting_date=stages["approved"],
+                votes_for=rng.randint(4, 6),
+                votes_against=rng.randint(0, 1),
+                votes_abstain=rng.randint(0, 1),
+                decision="approve",
+                conditions=f"分期出资{DEMO}",
+            )
+    CommitteeDecision.objects.bulk_create(decided.values())
+    investments = Investment.objects.bulk_create(
+        Investment(
+            deal=deal,
+            fund=fund,
+            amount=amount,
+            invested_on=dict(path)["invested"],
+            instrument=rng.choice(["equity", "preferred"]),
+            stake=Decimal(rng.randint(5, 20)),
+        )
+        for deal, (_project, path, _declined, amount) in zip(deals, records, strict=True)
+        if "invested" in dict(path)
     )
-    CommitteeDecision.objects.create(
-        deal=levima_deal,
-        meeting_date=datetime.date(2019, 9, 20),
-        votes_for=5,
-        votes_against=0,
-        votes_abstain=1,
-        decision="approve",
-        conditions="分期到位（示例）",
-    )
-    levima_investment = Investment.objects.create(
-        deal=levima_deal,
-        fund=fund,
-        amount=Decimal("850000000.00"),
-        invested_on=datetime.date(2019, 10, 15),
-        instrument="equity",
-        stake=Decimal("12.400"),
-    )
-    Valuation.objects.create(
-        investment=levima_investment,
-        valued_on=datetime.date(2025, 12, 31),
-        fair_value=Decimal("1600000000.00"),
-        method="quoted",
-    )
-    gz_deal = deal(
-        gz,
-        "120000000.00",
-        "800000000.00",
-        ["2019-09-01", "2019-10-08", "2019-12-01", "2020-03-20", "2020-04-02", "2020-05-10"],
-    )
-    CommitteeDecision.objects.create(
-        deal=gz_deal,
-        meeting_date=datetime.date(2020, 4, 2),
-        votes_for=4,
-        votes_against=1,
-        votes_abstain=0,
-        decision="approve",
-    )
-    gz_investment = Investment.objects.create(
-        deal=gz_deal,
-        fund=fund,
-        amount=Decimal("120000000.00"),
-        invested_on=datetime.date(2020, 5, 10),
-        instrument="preferred",
-        stake=Decimal("15.000"),
-    )
-    Valuation.objects.create(
-        investment=gz_investment,
-        valued_on=datetime.date(2023, 12, 31),
-        fair_value=Decimal("210000000.00"),
-        method="recent_round",
-    )
-    Exit.objects.create(
-        investment=gz_investment,
-        exited_on=datetime.date(2025, 6, 30),
-        kind="ipo",
-        proceeds=Decimal("360000000.00"),
-    )
-    deal(
-        pla, "60000000.00", "300000000.00", ["2026-08-01", "2026-08-20", "2026-09-15", "2026-11-02"]
-    )
-    deal(demo_em, "80000000.00", "500000000.00", ["2026-10-10", "2026-10-28"])
-    deal(
-        separator,
-        "100000000.00",
-        "1200000000.00",
-        ["2025-03-01", "2025-03-20", "2025-04-30"],
-        reason="估值过高（示例）",
-    )
-    return fund
+    exits, valuations = [], []
+    for investment in investments:
+        exited_on = investment.invested_on + datetime.timedelta(days=rng.randint(400, 1500))
+        if exited_on <= TODAY and rng.random() < 0.5:
+            kind = rng.choice(["ipo", "trade_sale", "buy_back", "write_off"])
+            proceeds = (
+                Decimal("0")
+                if kind == "write_off"
+                else (investment.amount * Decimal(rng.randint(12, 40)) / 10).quantize(
+                    Decimal("0.01")
+                )
+            )
+            exits.append(
+                Exit(investment=investment, exited_on=exited_on, kind=kind, proceeds=proceeds)
+            )
+        else:
+            valuations.append(
+                Valuation(
+                    investment=investment,
+                    valued_on=datetime.date(2025, 12, 31),
+                    fair_value=(investment.amount * Decimal(rng.randint(6, 30)) / 10).quantize(
+                        Decimal("0.01")
+                    ),
+                    method=rng.choice(["recent_round", "multiples"]),
+                )
+            )
+    Exit.objects.bulk_create(exits)
+    Valuation.objects.bulk_create(v for v in valuations if v.valued_on >= v.investment.invested_on)

@@ -41,6 +41,7 @@ from funds.models import (
     Valuation,
 )
 from members.models import Organization
+from projects import hops as canal_hops
 
 
 def on_team(fund: Fund, user) -> bool:
@@ -227,6 +228,8 @@ def deal_save(*, deal: Deal, actor) -> Deal:
     deal.save()
     if creating:
         _record(deal, actor=actor, from_stage="")
+    if deal.project_id:
+        canal_hops.mark(deal.project.achievement_id, "deal", deal.created)
     return deal
 
 
@@ -271,6 +274,7 @@ def deal_refer_from_project(
         from_stage="",
         comment=comment or _("Referred from the project “%(project)s”.") % {"project": project},
     )
+    canal_hops.mark(project.achievement_id, "deal", deal.created)
     return deal
 
 
@@ -428,6 +432,17 @@ def investment_record(
         )
     if invested_on > timezone.localdate():
         raise ValidationError({"invested_on": _("An investment cannot be dated in the future.")})
+    approved = deal.decisions.filter(decision=Decision.APPROVE).order_by("meeting_date").first()
+    if approved is not None and invested_on < approved.meeting_date:
+        raise ValidationError(
+            {
+                "invested_on": _(
+                    "An investment cannot precede the committee's approval (on %(date)s)."
+                )
+                % {"date": approved.meeting_date.isoformat()}
+            },
+            code="before_approval",
+        )
     committed = fund.commitments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     invested = fund.investments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     if invested + amount > committed:
@@ -453,6 +468,8 @@ def investment_record(
     investment.save()
     if deal.stage == DealStage.APPROVED:
         _set_stage(deal, DealStage.INVESTED, actor=actor)
+    if deal.project_id:
+        canal_hops.mark(deal.project.achievement_id, "invested", invested_on)
     return investment
 
 
@@ -496,4 +513,6 @@ def exit_record(
     record = Exit(investment=investment, exited_on=exited_on, kind=kind, proceeds=proceeds)
     record.full_clean()
     record.save()
+    if investment.deal.project_id:
+        canal_hops.mark(investment.deal.project.achievement_id, "exited", exited_on)
     return record

@@ -7,6 +7,7 @@ from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
 from core.paging import get_page
+from core.panels import render_panels
 from core.throttling import throttle_posts
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
@@ -99,7 +100,12 @@ def organization_detail(request, pk):
     return render(
         request,
         "members/organization_detail.html",
-        {"organization": organization, "memberships": memberships, "children": children},
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "children": children,
+            "panels": render_panels("organization_detail", request, organization),
+        },
     )
 
 

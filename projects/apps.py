@@ -7,14 +7,17 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Commercialization")
 
     def ready(self):
-        from core.canal import register_hops
+        from core.canal import register_dates, register_history, register_hops
         from core.notify import register_audience
         from core.roles import SECRETARIAT, grant
         from core.validation import register_database_rule
-        from projects.canal import hops
+        from projects import hops as stored_hops
+        from projects.canal import HISTORY, hops
         from projects.models import Achievement, Project
 
         register_hops(hops)
+        register_dates(stored_hops.row)
+        register_history("projects", HISTORY)
         # The outbox: mail about an achievement to its reviewers, about a project to those
         # who run it.
         register_audience(Achievement, lambda user: Achievement.objects.reviewed_by(user))
@@ -35,6 +38,10 @@ class ProjectsConfig(AppConfig):
         register_database_rule(
             "projects_inventor_shares_sum_100",
             _("The inventors' shares of a submitted achievement must sum to exactly 100 %."),
+        )
+        register_database_rule(
+            "projects_project_not_before_acceptance",
+            _("A project cannot start before its achievement was accepted."),
         )
         register_database_rule(
             "projects_project_from_accepted_achievement",

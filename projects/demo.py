@@ -1,25 +1,30 @@
-"""Demo achievements, from the seed article: DMTO of the Dalian Institute of Chemical Physics
-and a handful of others in every state, with dated history (the canal reads it).
+"""Demo achievements, projects and products, from the seed article and at its scale.
 
-Idempotent: an achievement is found by owner and title and created only when missing.
+From the article: DMTO (Dalian methanol-to-olefins) of the Dalian Institute of Chemical
+Physics, national technological invention first prize in 2014, the heart of Levima's base;
+Levima's own products: special high-melt homopolymer polypropylene (transparent lunch boxes,
+milk-tea cups), high-VA EVA cable material, the FL02528 photovoltaic adhesive film material,
+ethylene-oxide derivatives. The article gives no market shares (only "mainstream", "leading"):
+none are recorded. Dates the article does not give, and every other achievement (several
+hundred, 2018–2026, spaced as such hops take: weeks to years), are demo (示例).
+
+Idempotent: an achievement is found by owner and title and created only when missing; the
+rows are written in bulk. The canal's hop rows are rebuilt from this history afterwards
+(``load_demo`` calls ``projects.hops.rebuild``).
 """
 
 from __future__ import annotations
 
 import datetime
+import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
-from members.models import Alliance, Organization
-from projects.choices import (
-    AchievementStatus,
-    Cooperation,
-    Field,
-    Jurisdiction,
-    LegalStatus,
-    ProjectStage,
-)
+from members import demo as members_demo
+from members.models import Alliance, Membership, Organization
+from projects.choices import Cooperation, Field, LegalStatus, ProjectStage
 from projects.models import (
     Achievement,
     AchievementEvent,
@@ -32,297 +37,590 @@ from projects.models import (
 )
 
 DMTO_TITLE = "甲醇制烯烃（DMTO）成套技术"
+DMTO_PROJECT = "DMTO 甲醇制烯烃装置产业化"
+DEMO_NOTE = members_demo.DEMO_NOTE
+LEVIMA = members_demo.LEVIMA
+PILOT_CENTRE = members_demo.PILOT_CENTRE
+TODAY = datetime.date(2026, 11, 20)  # the demo's "now": nothing is dated after it
 
-DICP = "中国科学院大连化学物理研究所"
-CIAC = "中国科学院长春应用化学研究所"
-GZ_CHEM = "中国科学院广州化学有限公司"
-
-
-def _at(day: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.fromisoformat(day + "T10:00:00"))
-
-
-ACHIEVEMENTS = [
-    {
-        "owner": DICP,
-        "title": DMTO_TITLE,
-        "field": Field.CATALYSIS,
-        "trl": 9,
-        "summary": (
-            "DMTO（Dalian methanol-to-olefins）以甲醇为原料生产乙烯和丙烯，是煤制烯烃、"
-            "缓解甲醇产能过剩的关键技术，2014 年获国家技术发明一等奖。Methanol is converted "
-            "into ethylene and propylene over a SAPO-34 catalyst in a fluidised bed."
-        ),
-        "confidential": "催化剂配方与流化床反应器放大参数（演示数据）。",
-        "justification": "已在多套百万吨级工业装置上长期稳定运行。",
-        "cooperation": [Cooperation.LICENCE, Cooperation.EQUITY],
-        "inventors": [("张研究员", "50.00"), ("李研究员", "30.00"), ("王工程师", "20.00")],
-        "ip": [
-            ("CN-DEMO-0001", "一种由甲醇制取低碳烯烃的方法", LegalStatus.GRANTED, "2008-05-12"),
-            ("CN-DEMO-0002", "甲醇制烯烃流化床反应装置", LegalStatus.GRANTED, "2010-03-02"),
-        ],
-        "history": [
-            ("", "draft", "2018-02-01"),
-            ("draft", "submitted", "2018-02-20"),
-            ("submitted", "accepted", "2018-03-15"),
-        ],
-    },
-    {
-        "owner": DICP,
-        "title": "光伏胶膜用高 VA 含量 EVA 共聚技术",
-        "field": Field.POLYMER,
-        "trl": 7,
-        "summary": (
-            "高醋酸乙烯含量 EVA 树脂的共聚工艺，用于太阳能光伏胶膜和电缆料，替代进口。"
-            "High-VA EVA copolymer for photovoltaic encapsulant film."
-        ),
-        "confidential": "引发体系与聚合釜温度曲线（演示数据）。",
-        "justification": "完成工业侧线试验。",
-        "cooperation": [Cooperation.JOINT_DEVELOPMENT],
-        "inventors": [("赵研究员", "60.00"), ("钱博士", "40.00")],
-        "ip": [
-            (
-                "CN-DEMO-0003",
-                "一种高 VA 含量乙烯-醋酸乙烯共聚物的制备方法",
-                LegalStatus.GRANTED,
-                "2016-09-20",
-            )
-        ],
-        "history": [
-            ("", "draft", "2018-05-10"),
-            ("draft", "submitted", "2018-06-01"),
-            ("submitted", "accepted", "2018-07-02"),
-        ],
-    },
-    {
-        "owner": CIAC,
-        "title": "生物可降解聚乳酸改性技术",
-        "field": Field.BIOLOGICAL,
-        "trl": 5,
-        "summary": "提高聚乳酸耐热性与韧性的共混改性技术，用于一次性餐盒与奶茶杯。",
-        "confidential": "",
-        "justification": "完成公斤级验证。",
-        "cooperation": [Cooperation.TRANSFER, Cooperation.LICENCE],
-        "inventors": [("孙研究员", "100.00")],
-        "ip": [("CN-DEMO-0004", "耐热聚乳酸组合物", LegalStatus.PUBLISHED, "2023-04-11")],
-        "history": [("", "draft", "2026-09-01"), ("draft", "submitted", "2026-10-08")],
-    },
-    {
-        "owner": CIAC,
-        "title": "高性能聚酰亚胺薄膜",
-        "field": Field.ELECTRONIC_CHEMICALS,
-        "trl": 4,
-        "summary": "用于柔性显示基板的无色透明聚酰亚胺薄膜。",
-        "confidential": "单体纯化工艺（演示数据）。",
-        "justification": "实验室小试。",
-        "cooperation": [Cooperation.JOINT_DEVELOPMENT],
-        "inventors": [("周研究员", "70.00"), ("吴博士", "30.00")],
-        "ip": [],
-        "history": [
-            ("", "draft", "2026-08-01"),
-            ("draft", "submitted", "2026-08-20"),
-            ("submitted", "returned", "2026-09-05"),
-        ],
-        "review_comment": "请补充专利申请情况和中试计划。",
-    },
-    {
-        "owner": GZ_CHEM,
-        "title": "有机硅改性水性涂料",
-        "field": Field.SPECIAL_CHEMICALS,
-        "trl": 8,
-        "summary": "低 VOC 有机硅改性水性工业涂料，耐候性达到进口产品水平。",
-        "confidential": "",
-        "justification": "已小批量生产。",
-        "cooperation": [Cooperation.TRANSFER],
-        "inventors": [("郑工程师", "50.00"), ("冯工程师", "50.00")],
-        "ip": [("CN-DEMO-0005", "一种有机硅改性水性涂料", LegalStatus.GRANTED, "2019-11-30")],
-        "history": [
-            ("", "draft", "2020-01-05"),
-            ("draft", "submitted", "2020-01-20"),
-            ("submitted", "accepted", "2020-02-18"),
-        ],
-    },
-    {
-        "owner": DICP,
-        "title": "电子级湿化学品纯化技术",
-        "field": Field.ELECTRONIC_CHEMICALS,
-        "trl": 3,
-        "summary": "面向集成电路制造的电子级硫酸、双氧水纯化工艺。",
-        "confidential": "",
-        "justification": "",
-        "cooperation": [],
-        "inventors": [],
-        "ip": [],
-        "history": [("", "draft", "2026-11-01")],
-    },
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = [
+    "建华",
+    "晓东",
+    "志强",
+    "海燕",
+    "立新",
+    "文博",
+    "雪梅",
+    "振宇",
+    "国栋",
+    "丽娟",
+    "明远",
+    "春生",
+    "慧敏",
+    "永刚",
+    "佳琪",
+    "子涵",
+    "宏伟",
+    "晨阳",
+    "思远",
+    "玉兰",
+    "德胜",
+    "凯",
+    "磊",
+    "静",
+    "涛",
+    "颖",
+    "鹏飞",
+    "亚男",
+    "俊杰",
+    "红梅",
+    "学军",
+    "晓峰",
+    "秀英",
+    "宇航",
+    "欣怡",
+    "光明",
 ]
 
+# Field -> (subjects, methods): titles are "subject + method".
+TOPICS = {
+    Field.POLYMER: (
+        [
+            "高抗冲聚丙烯",
+            "超高分子量聚乙烯",
+            "茂金属聚乙烯",
+            "热塑性弹性体",
+            "聚碳酸酯",
+            "长链尼龙",
+            "聚醚醚酮",
+            "生物基聚酯",
+            "耐热聚乳酸",
+            "透明聚丙烯",
+            "POE 弹性体",
+            "乙烯-醋酸乙烯共聚物",
+        ],
+        [
+            "连续聚合工艺",
+            "釜内合金化技术",
+            "共混增韧改性技术",
+            "专用催化剂与聚合技术",
+            "薄膜成型技术",
+            "熔融纺丝技术",
+            "回收再生技术",
+        ],
+    ),
+    Field.SPECIAL_CHEMICALS: (
+        [
+            "聚醚表面活性剂",
+            "高纯环氧乙烷衍生物",
+            "水性聚氨酯",
+            "有机硅助剂",
+            "特种环氧树脂",
+            "润滑油添加剂",
+            "阻燃剂",
+            "紫外光固化树脂",
+        ],
+        ["绿色合成工艺", "连续化生产技术", "精制提纯技术", "配方与应用技术"],
+    ),
+    Field.ELECTRONIC_CHEMICALS: (
+        [
+            "电子级硫酸",
+            "光刻胶树脂",
+            "高纯电子特气",
+            "湿电子化学品",
+            "锂电池电解液",
+            "OLED 发光材料",
+            "封装用环氧塑封料",
+            "高纯溅射靶材",
+        ],
+        ["纯化技术", "国产化制备技术", "痕量杂质控制技术", "合成与提纯技术"],
+    ),
+    Field.BIOLOGICAL: (
+        [
+            "工业酶制剂",
+            "生物基丁二酸",
+            "聚羟基脂肪酸酯",
+            "医用胶原蛋白",
+            "生物农药",
+            "微藻油脂",
+            "海洋多糖",
+            "细胞培养基",
+        ],
+        ["发酵工艺", "合成生物学制造技术", "分离纯化技术", "规模化制备技术"],
+    ),
+    Field.CATALYSIS: (
+        [
+            "甲醇制芳烃",
+            "合成气制乙醇",
+            "丙烷脱氢",
+            "二氧化碳加氢制甲醇",
+            "煤制乙二醇",
+            "烯烃复分解",
+            "费托合成",
+            "选择性加氢",
+        ],
+        ["催化剂及工艺", "流化床反应技术", "工业示范技术", "成套工艺包"],
+    ),
+    Field.OTHER: (
+        [
+            "工业机器人",
+            "激光加工装备",
+            "污水深度处理",
+            "土壤修复",
+            "固态电池",
+            "盐湖提锂",
+            "智能传感器",
+            "作物育种",
+        ],
+        ["关键技术", "集成系统", "工程化技术", "成套装备"],
+    ),
+}
+ALLIANCE_FIELDS = {
+    members_demo.ADVANCED_MATERIALS: [
+        Field.POLYMER,
+        Field.SPECIAL_CHEMICALS,
+        Field.ELECTRONIC_CHEMICALS,
+        Field.BIOLOGICAL,
+    ],
+    "clean-energy": [Field.CATALYSIS, Field.OTHER],
+    "electronic-materials": [Field.ELECTRONIC_CHEMICALS],
+    "biomanufacturing": [Field.BIOLOGICAL, Field.CATALYSIS],
+    "biomedicine": [Field.BIOLOGICAL, Field.OTHER],
+    "intelligent-manufacturing": [Field.OTHER],
+    "photonics": [Field.ELECTRONIC_CHEMICALS, Field.OTHER],
+    "environment": [Field.CATALYSIS, Field.OTHER],
+    "marine": [Field.BIOLOGICAL, Field.OTHER],
+    "new-energy-storage": [Field.ELECTRONIC_CHEMICALS, Field.SPECIAL_CHEMICALS],
+    "advanced-agriculture": [Field.BIOLOGICAL, Field.OTHER],
+}
+PER_ALLIANCE = {members_demo.ADVANCED_MATERIALS: 110}
+DEFAULT_PER_ALLIANCE = 50
 
-def load(alliance_slug: str) -> dict[str, Achievement]:
-    alliance = Alliance.objects.get(slug=alliance_slug)
-    loaded = {}
-    for data in ACHIEVEMENTS:
-        owner = Organization.objects.get(name=data["owner"])
-        achievement = Achievement.objects.filter(organization=owner, title=data["title"]).first()
-        if achievement is None:
-            achievement = _create(data, owner, alliance)
-        loaded[data["title"]] = achievement
-    return loaded
+
+@dataclass
+class Plan:
+    """One achievement to create, with its dated history and project."""
+
+    owner: Organization
+    alliance: Alliance
+    title: str
+    field: str
+    summary: str
+    trl: int
+    events: list[tuple[str, str, datetime.date]]
+    inventors: list[tuple[str, Decimal]]
+    patents: list[tuple[str, str, str, datetime.date]]
+    cooperation: list[str] = field(default_factory=list)
+    confidential: str = ""
+    review_comment: str = ""
+    project: dict | None = None
+    products: list[dict] = field(default_factory=list)
 
 
-def _create(data: dict, owner: Organization, alliance: Alliance) -> Achievement:
-    history = data["history"]
-    status = history[-1][1]
-    submitted = [at for _, to, at in history if to == "submitted"]
-    decided = [at for _, to, at in history if to in ("accepted", "rejected")]
-    achievement = Achievement.objects.create(
-        organization=owner,
-        alliance=alliance,
-        title=data["title"],
-        summary=data["summary"],
-        confidential_details=data["confidential"],
-        field=data["field"],
-        trl=data["trl"],
-        trl_justification=data["justification"],
-        cooperation=list(data["cooperation"]),
-        status=AchievementStatus.DRAFT,
-        review_comment=data.get("review_comment", ""),
-    )
-    Inventor.objects.bulk_create(
-        Inventor(achievement=achievement, name=name, share=Decimal(share))
-        for name, share in data["inventors"]
-    )
-    for number, title, legal_status, filed in data["ip"]:
-        IPItem.objects.create(
-            achievement=achievement,
-            number=number,
-            title=title,
-            jurisdiction=Jurisdiction.CN,
-            legal_status=legal_status,
-            filed_on=datetime.date.fromisoformat(filed),
+def _days(rng: random.Random, low: int, high: int) -> datetime.timedelta:
+    return datetime.timedelta(days=rng.randint(low, high))
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _inventors(rng: random.Random) -> list[tuple[str, Decimal]]:
+    names: list[str] = []
+    while len(names) < rng.randint(1, 4):
+        name = _person(rng)
+        if name not in names:
+            names.append(name)
+    if len(names) == 1:
+        return [(names[0], Decimal("100"))]
+    cuts = sorted(rng.sample(range(5, 100, 5), len(names) - 1))
+    shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    return [(n, Decimal(s)) for n, s in zip(names, shares, strict=True)]
+
+
+def _patent(rng: random.Random, filed: datetime.date, title: str) -> tuple:
+    number = f"CN{filed.year}1{rng.randint(0, 9_999_999):07d}.{rng.randint(0, 9)}"
+    status = LegalStatus.GRANTED if filed.year < 2023 else LegalStatus.PUBLISHED
+    return number, f"一种{title}的方法", status, filed
+
+
+def _article_plans(organizations: dict, alliance: Alliance) -> list[Plan]:
+    dicp, levima = organizations[members_demo.DICP], organizations[LEVIMA]
+    pilot = organizations[PILOT_CENTRE]
+    d = datetime.date
+    plans = [
+        Plan(
+            owner=dicp,
+            alliance=alliance,
+            title=DMTO_TITLE,
+            field=Field.CATALYSIS,
+            trl=9,
+            summary=(
+                "DMTO（Dalian methanol-to-olefins，大连甲醇制烯烃）由中国科学院大连化学物理研究所"
+                "开发，2014 年获国家技术发明一等奖：将甲醇转化为乙烯和丙烯，再深加工为国内急需的"
+                "高端材料，是联泓新材料生产基地的“心脏”。门户中的日期为示例。"
+            ),
+            confidential="催化剂配方与流化床反应器放大参数（示例）。",
+            cooperation=[Cooperation.LICENCE, Cooperation.EQUITY],
+            inventors=[("DMTO 研发团队（示例）", Decimal("100"))],
+            patents=[],
+            events=[
+                ("", "draft", d(2018, 1, 22)),
+                ("draft", "submitted", d(2018, 2, 1)),
+                ("submitted", "accepted", d(2018, 2, 26)),
+            ],
+            project={
+                "title": DMTO_PROJECT,
+                "enterprise": levima,
+                "pilot": pilot,
+                "stage": ProjectStage.MARKET,
+                "pilot_on": d(2018, 4, 2),
+                "industrialization_on": d(2019, 1, 14),
+                "market_on": d(2019, 11, 4),
+                "budget": None,
+            },
         )
-    # The status the history ends in, with the dates the history gives.
-    Achievement.objects.filter(pk=achievement.pk).update(
-        status=status,
-        submitted_at=_at(submitted[-1]) if submitted else None,
-        decided_at=_at(decided[-1]) if decided else None,
-        created=_at(history[0][2]),
+    ]
+    products = [
+        (
+            "高熔指均聚聚丙烯专用料",
+            "special high-melt homopolymer polypropylene",
+            Field.POLYMER,
+            "透明一次性餐盒、奶茶杯等快消品包装",
+            "已成功应用于快消品包装，是透明一次性餐盒、奶茶杯的主要原料，在国内市场占据主流地位（据文章）。",
+        ),
+        (
+            "高 VA 含量 EVA 电缆料",
+            "high-VA EVA cable material",
+            Field.POLYMER,
+            "电缆专用料",
+            "电缆专用料领域的高 VA 含量 EVA 产品，国内市场占有率领先（据文章）。",
+        ),
+        (
+            "FL02528 光伏胶膜料",
+            "FL02528 photovoltaic adhesive film material",
+            Field.POLYMER,
+            "太阳能光伏胶膜",
+            "联泓新材料自主开发，打破了国内光伏胶膜料大多依赖进口的局面（据文章）。",
+        ),
+        (
+            "环氧乙烷衍生物",
+            "ethylene-oxide derivatives",
+            Field.SPECIAL_CHEMICALS,
+            "日化、建筑、纺织、金属加工、农药",
+            "在日化、建筑、纺织、金属加工、农药等领域达到国际标准（据文章）。",
+        ),
+    ]
+    for index, (name, name_en, field_, areas, said) in enumerate(products):
+        submitted = d(2018, 2, 5) + datetime.timedelta(days=7 * index)
+        launch = submitted + datetime.timedelta(days=45)
+        plans.append(
+            Plan(
+                owner=levima,
+                alliance=alliance,
+                title=f"{name}开发与产业化",
+                field=field_,
+                trl=9,
+                summary=(
+                    f"{said} 联泓新材料以 DMTO 装置产出的烯烃为原料开发的产品（{name_en}）。"
+                    "产品在联盟成立前已上市；门户中的日期为录入日期（示例）。"
+                ),
+                cooperation=[Cooperation.JOINT_DEVELOPMENT],
+                inventors=[("联泓新材料研发团队（示例）", Decimal("100"))],
+                patents=[],
+                events=[
+                    ("", "draft", submitted - datetime.timedelta(days=3)),
+                    ("draft", "submitted", submitted),
+                    ("submitted", "accepted", submitted + datetime.timedelta(days=21)),
+                ],
+                project={
+                    "title": f"{name}产业化",
+                    "enterprise": levima,
+                    "pilot": None,
+                    "stage": ProjectStage.MARKET,
+                    "pilot_on": None,
+                    "industrialization_on": None,
+                    "market_on": launch,
+                    "budget": None,
+                },
+                products=[
+                    {
+                        "name": name,
+                        "launch": launch,
+                        "areas": areas,
+                        "replaces_import": index < 3,
+                        "replaced": "进口同类产品" if index < 3 else "",
+                    }
+                ],
+            )
+        )
+    return plans
+
+
+def _generated_plans(organizations: dict, alliances: dict, rng: random.Random) -> list[Plan]:
+    members = {}
+    for m in Membership.objects.filter(status="active").select_related("organization"):
+        members.setdefault(m.alliance_id, []).append(m.organization)
+    plans, seen = [], set()
+    for slug, fields in ALLIANCE_FIELDS.items():
+        alliance = alliances[slug]
+        owners = [o for o in members.get(alliance.pk, []) if o.kind in ("institute", "university")]
+        owners += [
+            o for o in members.get(alliance.pk, []) if o.kind == "enterprise" and "示例" in o.name
+        ][:6]
+        # Invented projects and deals go to invented (示例) enterprises only.
+        enterprises = [
+            o for o in members.get(alliance.pk, []) if o.kind == "enterprise" and "示例" in o.name
+        ]
+        centres = [o for o in members.get(alliance.pk, []) if o.kind == "engineering_center"]
+        start = max(alliance.founded_on, datetime.date(2018, 1, 15))
+        for _ in range(PER_ALLIANCE.get(slug, DEFAULT_PER_ALLIANCE)):
+            field_ = rng.choice(fields)
+            subjects, methods = TOPICS[field_]
+            owner = rng.choice(owners)
+            title = rng.choice(subjects) + rng.choice(methods)
+            if (owner.pk, title) in seen:
+                continue
+            seen.add((owner.pk, title))
+            span = (TODAY - start).days
+            created = start + datetime.timedelta(days=int(span * rng.random() ** 1.2))
+            plans.append(
+                _lifecycle(rng, owner, alliance, title, field_, created, enterprises, centres)
+            )
+    return plans
+
+
+def _lifecycle(rng, owner, alliance, title, field_, created, enterprises, centres) -> Plan:
+    """The dated history an achievement of this age plausibly has."""
+    events = [("", "draft", created)]
+    submitted = created + _days(rng, 5, 60)
+    plan = Plan(
+        owner=owner,
+        alliance=alliance,
+        title=title,
+        field=field_,
+        trl=rng.randint(3, 8),
+        summary=f"{DEMO_NOTE} {title}：面向产业化的{Field(field_).label}成果。",
+        cooperation=rng.sample([c for c, _ in Cooperation.choices], rng.randint(1, 2)),
+        inventors=_inventors(rng),
+        patents=[_patent(rng, created - _days(rng, 60, 900), title)],
+        events=events,
+    )
+    if submitted > TODAY or rng.random() < 0.04:
+        return plan  # still a draft
+    events.append(("draft", "submitted", submitted))
+    decided = submitted + _days(rng, 14, 90)
+    fate = rng.random()
+    if decided > TODAY:
+        return plan
+    if fate < 0.07:
+        events.append(("submitted", "rejected", decided))
+        plan.review_comment = "与联盟方向不符（示例）。"
+        return plan
+    if fate < 0.15:
+        events.append(("submitted", "returned", decided))
+        plan.review_comment = "请补充中试数据和知识产权状态（示例）。"
+        resubmitted = decided + _days(rng, 20, 120)
+        if resubmitted > TODAY or rng.random() < 0.3:
+            return plan
+        events.append(("returned", "submitted", resubmitted))
+        decided = resubmitted + _days(rng, 14, 60)
+        if decided > TODAY:
+            return plan
+    events.append(("submitted", "accepted", decided))
+    if rng.random() > 0.45 or not enterprises:
+        return plan
+    pilot_on = decided + _days(rng, 30, 300)
+    if pilot_on > TODAY:
+        return plan
+    project = {
+        "title": f"{title}产业化（示例）",
+        "enterprise": rng.choice(enterprises),
+        "pilot": rng.choice(centres) if centres else None,
+        "stage": ProjectStage.PILOT,
+        "pilot_on": pilot_on,
+        "industrialization_on": None,
+        "market_on": None,
+        "budget": Decimal(rng.randrange(5, 300)) * Decimal("1000000"),
+    }
+    plan.project = project
+    if rng.random() < 0.1:
+        project["stage"] = ProjectStage.TERMINATED
+        project["terminated_on"] = pilot_on + _days(rng, 90, 500)
+        if project["terminated_on"] > TODAY:
+            project["stage"], project["terminated_on"] = ProjectStage.PILOT, None
+        return plan
+    industrialization = pilot_on + _days(rng, 150, 700)
+    if rng.random() < 0.35 or industrialization > TODAY:
+        return plan
+    project.update(stage=ProjectStage.INDUSTRIALIZATION, industrialization_on=industrialization)
+    market = industrialization + _days(rng, 90, 450)
+    if rng.random() < 0.4 or market > TODAY:
+        return plan
+    project.update(stage=ProjectStage.MARKET, market_on=market)
+    if rng.random() < 0.5:
+        plan.products.append(
+            {
+                "name": title.replace("技术", "").replace("工艺", "") + "产品（示例）",
+                "launch": market,
+                "areas": "",
+                "replaces_import": rng.random() < 0.5,
+                "replaced": "进口同类产品（示例）",
+            }
+        )
+    return plan
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def load(organizations: dict[str, Organization]) -> list[Achievement]:
+    """Create the achievements that are missing, with history, projects and products;
+    answer those created."""
+    alliances = {a.slug: a for a in Alliance.objects.all()}
+    rng = random.Random(20180110)
+    plans = _article_plans(organizations, alliances[members_demo.ADVANCED_MATERIALS])
+    plans += _generated_plans(organizations, alliances, rng)
+    existing = set(Achievement.objects.values_list("organization_id", "title"))
+    plans = [p for p in plans if (p.owner.pk, p.title) not in existing]
+    if not plans:
+        return []
+    achievements = Achievement.objects.bulk_create(_achievement(p) for p in plans)
+    Inventor.objects.bulk_create(
+        Inventor(achievement=a, name=name, share=share)
+        for a, p in zip(achievements, plans, strict=True)
+        for name, share in p.inventors
+    )
+    IPItem.objects.bulk_create(
+        IPItem(achievement=a, number=number, title=title, legal_status=status, filed_on=filed)
+        for a, p in zip(achievements, plans, strict=True)
+        for number, title, status, filed in p.patents
     )
     AchievementEvent.objects.bulk_create(
         AchievementEvent(
-            achievement=achievement,
+            achievement=a,
             from_status=from_status,
             to_status=to_status,
-            at=_at(at),
-            comment=data.get("review_comment", "") if to_status == "returned" else "",
+            at=_at(day),
+            comment=p.review_comment if to_status in ("returned", "rejected") else "",
         )
-        for from_status, to_status, at in history
+        for a, p in zip(achievements, plans, strict=True)
+        for from_status, to_status, day in p.events
     )
-    achievement.refresh_from_db()
-    return achievement
-
-
-# --- The industrial chain: DMTO through pilot and industrialization at Levima -------------
-
-LEVIMA = "联泓新材料科技股份有限公司"
-PILOT_CENTRE = "先进材料中试工程研究中心（示例）"
-DMTO_PROJECT = "DMTO 下游高端材料产业化（示例）"
-
-# name, launch, annual output (t/a), domestic share %, application areas, replaced import
-PRODUCTS = [
-    (
-        "高熔指均聚聚丙烯",
-        "2019-06-01",
-        "200000",
-        "35.00",
-        "透明一次性餐盒、奶茶杯等快消品包装",
-        "进口高熔指透明聚丙烯专用料",
-    ),
-    (
-        "高 VA 含量 EVA 电缆料",
-        "2019-09-15",
-        "100000",
-        "40.00",
-        "电缆专用料",
-        "进口高 VA 含量 EVA 树脂",
-    ),
-    (
-        "FL02528 光伏胶膜料",
-        "2020-03-20",
-        "60000",
-        "20.00",
-        "太阳能光伏胶膜",
-        "进口光伏级 EVA 胶膜料",
-    ),
-    (
-        "环氧乙烷衍生物",
-        "2019-12-01",
-        "150000",
-        "10.00",
-        "日化、建筑、纺织、金属加工、农药",
-        "同类进口精细化学品",
-    ),
-]
-
-MILESTONES = [
-    ("中试装置建成", "2018-07-31", "2018-07-20"),
-    ("工业装置投料试车", "2019-03-31", "2019-03-25"),
-    ("光伏胶膜料通过客户认证", "2020-02-29", "2020-03-01"),
-    ("扩产可行性研究", "2026-06-30", None),
-]
-
-
-def load_projects() -> Project | None:
-    achievement = Achievement.objects.filter(title=DMTO_TITLE).first()
-    if achievement is None or Project.objects.filter(title=DMTO_PROJECT).exists():
-        return Project.objects.filter(title=DMTO_PROJECT).first()
-    levima = Organization.objects.get(name=LEVIMA)
-    pilot = Organization.objects.get(name=PILOT_CENTRE)
-    project = Project.objects.create(
-        achievement=achievement,
-        title=DMTO_PROJECT,
-        pilot_organization=pilot,
-        enterprise=levima,
-        stage=ProjectStage.MARKET,
-        planned_capacity=Decimal("600000"),
-        actual_capacity=Decimal("510000"),
-        capacity_unit="t/a",
-        budget=Decimal("850000000.00"),
-        started_on=datetime.date(2018, 4, 2),
-        pilot_started_on=datetime.date(2018, 4, 2),
-        industrialization_started_on=datetime.date(2018, 10, 8),
-        market_launched_on=datetime.date(2019, 6, 1),
-    )
+    with_projects = [(a, p) for a, p in zip(achievements, plans, strict=True) if p.project]
+    projects = Project.objects.bulk_create(_project(a, p.project) for a, p in with_projects)
     ProjectEvent.objects.bulk_create(
-        ProjectEvent(project=project, from_status=from_stage, to_status=to_stage, at=_at(day))
-        for from_stage, to_stage, day in [
-            ("", "pilot", "2018-04-02"),
-            ("pilot", "industrialization", "2018-10-08"),
-            ("industrialization", "market", "2019-06-01"),
-        ]
+        event
+        for project, (_a, p) in zip(projects, with_projects, strict=True)
+        for event in _project_events(project, p.project)
     )
     Milestone.objects.bulk_create(
         Milestone(
             project=project,
-            title=title,
-            due_on=datetime.date.fromisoformat(due),
-            done_on=datetime.date.fromisoformat(done) if done else None,
-            owner_organization=levima,
+            title="中试装置建成（示例）",
+            due_on=p.project["pilot_on"] + datetime.timedelta(days=180),
+            done_on=p.project["industrialization_on"],
+            owner_organization=project.enterprise,
         )
-        for title, due, done in MILESTONES
+        for project, (_a, p) in zip(projects, with_projects, strict=True)
+        if p.project["pilot_on"]
     )
     Product.objects.bulk_create(
         Product(
             project=project,
-            enterprise=levima,
-            name=name,
-            launch_date=datetime.date.fromisoformat(launch),
-            annual_output=Decimal(output),
-            domestic_market_share=Decimal(share),
-            application_areas=areas,
-            replaces_import=True,
-            replaced_product=replaced,
+            enterprise=project.enterprise,
+            name=item["name"],
+            launch_date=item["launch"],
+            application_areas=item["areas"],
+            replaces_import=item["replaces_import"],
+            replaced_product=item["replaced"] if item["replaces_import"] else "",
         )
-        for name, launch, output, share, areas, replaced in PRODUCTS
+        for project, (_a, p) in zip(projects, with_projects, strict=True)
+        for item in p.products
     )
-    return project
+    _date_back([a.pk for a in achievements], [p.pk for p in projects])
+    return achievements
+
+
+def _date_back(achievement_ids: list[int], project_ids: list[int]) -> None:
+    """Rows written now carry the dates of their history (auto_now_add stamped today)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE projects_achievement a SET created = e.first, updated = e.last "
+            "FROM (SELECT achievement_id, min(at) AS first, max(at) AS last "
+            "      FROM projects_achievementevent WHERE achievement_id = ANY(%s) "
+            "      GROUP BY achievement_id) e WHERE a.id = e.achievement_id",
+            [achievement_ids],
+        )
+        cursor.execute(
+            "UPDATE projects_project SET created = started_on + time '10:00', "
+            "updated = started_on + time '10:00' WHERE id = ANY(%s)",
+            [project_ids],
+        )
+
+
+def _achievement(plan: Plan) -> Achievement:
+    status = plan.events[-1][1]
+    submitted = [day for _f, to, day in plan.events if to == "submitted"]
+    decided = [day for _f, to, day in plan.events if to in ("accepted", "rejected")]
+    return Achievement(
+        organization=plan.owner,
+        alliance=plan.alliance,
+        title=plan.title,
+        summary=plan.summary,
+        confidential_details=plan.confidential,
+        field=plan.field,
+        trl=plan.trl,
+        trl_justification="已完成相应级别的验证（示例）。",
+        cooperation=list(plan.cooperation),
+        status=status,
+        submitted_at=_at(submitted[-1]) if submitted else None,
+        decided_at=_at(decided[-1]) if decided else None,
+        review_comment=plan.review_comment if status in ("returned", "rejected") else "",
+    )
+
+
+def _project(achievement: Achievement, data: dict) -> Project:
+    started = data["pilot_on"] or data["industrialization_on"] or data["market_on"]
+    terminated = data.get("terminated_on")
+    return Project(
+        achievement=achievement,
+        title=data["title"],
+        pilot_organization=data["pilot"],
+        enterprise=data["enterprise"],
+        stage=data["stage"],
+        stage_reason="中试指标未达预期（示例）。" if terminated else "",
+        budget=data["budget"],
+        started_on=started,
+        pilot_started_on=data["pilot_on"],
+        industrialization_started_on=data["industrialization_on"],
+        market_launched_on=data["market_on"],
+    )
+
+
+def _project_events(project: Project, data: dict) -> list[ProjectEvent]:
+    steps = [
+        (s, data[k])
+        for s, k in (
+            ("pilot", "pilot_on"),
+            ("industrialization", "industrialization_on"),
+            ("market", "market_on"),
+        )
+        if data[k]
+    ]
+    if data.get("terminated_on"):
+        steps.append(("terminated", data["terminated_on"]))
+    return [
+        ProjectEvent(
+            project=project, from_status=steps[i - 1][0] if i else "", to_status=stage, at=_at(day)
+        )
+        for i, (stage, day) in enumerate(steps)
+    ]

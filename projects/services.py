@@ -20,6 +20,7 @@ from core.stages import check_move
 from members import roles
 from members.models import Membership
 from members.services import liaison, mailed_today
+from projects import hops
 from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
 from projects.files import validate_attachment
 from projects.models import (
@@ -214,6 +215,7 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
     achievement.submitted_at = timezone.now()
     achievement.save(update_fields=["status", "submitted_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
+    hops.mark(achievement.pk, "submitted", achievement.submitted_at)
     achievement.mailing = notify_on_commit(
         subject=_("Achievement submitted for review: %(title)s") % {"title": achievement.title},
         body=_("%(organization)s submitted “%(title)s” to %(alliance)s for review: %(link)s")
@@ -246,6 +248,8 @@ def _decide(
     achievement.decided_at = timezone.now() if to != AchievementStatus.RETURNED else None
     achievement.save(update_fields=["status", "review_comment", "decided_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
+    if to == AchievementStatus.ACCEPTED:
+        hops.mark(achievement.pk, "accepted", achievement.decided_at)
     achievement.mailing = notify_on_commit(
         subject=subject % {"title": achievement.title},
         body=body
@@ -360,6 +364,7 @@ def project_save(*, project: Project, actor) -> Project:
             setattr(project, field, getattr(current, field))
         _check_project_runner(current, actor)
     project.full_clean()  # the achievement is accepted, the organisations are members
+    _check_not_before_acceptance(project)
     if creating and not (
         Achievement.objects.openable_by(actor).filter(pk=project.achievement_id).exists()
     ):
@@ -381,7 +386,25 @@ def project_save(*, project: Project, actor) -> Project:
             actor=actor,
             at=_at_date(project.started_on),
         )
+    if project.pilot_started_on:
+        hops.mark(project.achievement_id, "pilot", project.pilot_started_on)
     return project
+
+
+def _check_not_before_acceptance(project: Project) -> None:
+    """No project (nor any of its stages) is dated before its achievement was accepted."""
+    accepted = hops.row(project.achievement).get("accepted")
+    dates = [project.started_on, *(getattr(project, f) for f in STAGE_DATES.values())]
+    if accepted and min(d for d in dates if d) < accepted:
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "A project cannot start before its achievement was accepted (on %(date)s)."
+                )
+                % {"date": accepted.isoformat()}
+            },
+            code="before_acceptance",
+        )
 
 
 @transaction.atomic
@@ -419,7 +442,10 @@ def project_move(
     if date_field and getattr(project, date_field) is None:
         setattr(project, date_field, on)
     project.full_clean()
+    _check_not_before_acceptance(project)
     project.save()
+    if stage in hops.KEYS:
+        hops.mark(project.achievement_id, stage, getattr(project, date_field))
     ProjectEvent.objects.create(
         project=project,
         from_status=previous,

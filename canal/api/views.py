@@ -20,8 +20,19 @@ class CanalHopFiguresSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     chain = serializers.CharField()
-    count = serializers.IntegerField(help_text="Achievements that passed through the hop.")
-    conversion = serializers.FloatField(allow_null=True, help_text="count / the previous hop's.")
+    count = serializers.IntegerField(
+        help_text="Achievements that reached the hop (its date exists)."
+    )
+    conversion = serializers.FloatField(
+        allow_null=True,
+        help_text="Of the achievements in the previous hop, the share that reached this one.",
+    )
+    went_on = serializers.IntegerField(
+        allow_null=True, help_text="Achievements in both the previous hop and this one."
+    )
+    skipped_in = serializers.IntegerField(
+        help_text="Achievements in this hop that never reached the previous one."
+    )
     median_days = serializers.FloatField(allow_null=True)
     p90_days = serializers.FloatField(allow_null=True)
 
@@ -50,6 +61,7 @@ class CanalViewSet(viewsets.ViewSet):
 
     Filters: ``alliance``, ``organization`` (with its subordinate units), ``field``, ``year``
     (of the first submission). The capital chain's hops are for the holding's analysts.
+    Semantics: docs/canal.md.
     """
 
     permission_classes = [CanalPermission]

@@ -18,6 +18,7 @@ from funds.models.funds import (
     FundScopedQuerySet,
     ReviewCriterion,
 )
+from funds.models.holding import HoldingInvestment
 from funds.models.portfolio import Exit, Investment, InvestmentChildQuerySet, Valuation
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "DealReview",
     "Exit",
     "Fund",
+    "HoldingInvestment",
     "FundQuerySet",
     "FundScopedQuerySet",
     "Investment",

@@ -232,7 +232,10 @@ class CanalHopSerializer(serializers.Serializer):
     on = serializers.DateField(allow_null=True)
     organization = serializers.CharField(allow_null=True)
     days = serializers.IntegerField(
-        allow_null=True, help_text="Days since the previous hop reached."
+        allow_null=True, help_text="Days since the latest earlier hop reached on or before it."
+    )
+    skipped = serializers.BooleanField(
+        help_text="Not reached, while a later hop was (passed over, not zero days)."
     )
 
 

@@ -8,6 +8,7 @@ from projects.models.achievements import (
     Inventor,
     IPItem,
 )
+from projects.models.hops import AchievementHops, CanalCell, CanalYearCell
 from projects.models.projects import (
     Milestone,
     MilestoneQuerySet,
@@ -21,8 +22,11 @@ from projects.models.projects import (
 __all__ = [
     "Achievement",
     "AchievementEvent",
+    "AchievementHops",
     "AchievementQuerySet",
     "Attachment",
+    "CanalCell",
+    "CanalYearCell",
     "IPItem",
     "Inventor",
     "Milestone",

@@ -1,12 +1,14 @@
 """The holding analyst filters the canal dashboard and follows a thread to its exit."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from funds.models import Exit, Investment
+from projects import hops
 from tests.canal.test_dashboard import _at, _events
 from tests.e2e.test_achievement_journey import log_in
 from tests.factories import (
@@ -59,6 +61,7 @@ def test_analyst_follows_a_thread_from_the_funnel_to_its_exit(
         title="别的成果",
     )
     _events(other, ("submitted", D(2024, 1, 1)))
+    hops.rebuild()  # the history above was written around the services
 
     page = new_page()
     log_in(page, "analyst")
@@ -70,6 +73,10 @@ def test_analyst_follows_a_thread_from_the_funnel_to_its_exit(
     expect(table.locator("tr[data-hop=submitted] td").nth(1)).to_have_text("1")
     expect(table.locator("tr[data-hop=exited] td").nth(1)).to_have_text("1")
     expect(page.get_by_test_id("funnel-chart")).to_be_visible()
+    # The flow diagram's band into "exited" links to the same list as the table.
+    expect(page.get_by_test_id("sankey-flow-exited")).to_have_attribute(
+        "href", re.compile(r"hop=exited&also=invested")
+    )
 
     # From the funnel to the achievements that exited, then to the thread.
     page.get_by_test_id("hop-exited").click()
