@@ -1,0 +1,111 @@
+"""The portfolio: investments, their valuations and exits."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.choices import DealStage, ExitKind
+from funds.models import Deal, Exit, Fund, Investment, Valuation
+from funds.services.common import check_team
+from funds.services.deals import set_stage
+
+
+@transaction.atomic
+def investment_record(
+    *,
+    deal: Deal,
+    actor,
+    amount: Decimal,
+    invested_on: datetime.date,
+    instrument: str = "equity",
+    stake: Decimal | None = None,
+    shares: Decimal | None = None,
+) -> Investment:
+    """Invest in an approved deal, never beyond what the limited partners committed."""
+    deal = Deal.objects.select_related("fund").get(pk=deal.pk)
+    check_team(deal.fund, actor)
+    # Lock the fund first: two investments racing each other wait here in turn.
+    fund = Fund.objects.select_for_update().get(pk=deal.fund_id)
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if deal.stage not in (DealStage.APPROVED, DealStage.INVESTED):
+        raise ValidationError(
+            _("Only an approved deal can be invested in."), code="illegal_transition"
+        )
+    if invested_on > timezone.localdate():
+        raise ValidationError({"invested_on": _("An investment cannot be dated in the future.")})
+    committed = fund.commitments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    invested = fund.investments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    if invested + amount > committed:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The fund would invest %(total)s but its partners committed %(committed)s."
+                )
+                % {"total": invested + amount, "committed": committed}
+            },
+            code="over_commitment",
+        )
+    investment = Investment(
+        deal=deal,
+        fund=fund,
+        amount=amount,
+        invested_on=invested_on,
+        instrument=instrument,
+        stake=stake,
+        shares=shares,
+    )
+    investment.full_clean()
+    investment.save()
+    if deal.stage == DealStage.APPROVED:
+        set_stage(deal, DealStage.INVESTED, actor=actor)
+    return investment
+
+
+@transaction.atomic
+def valuation_record(
+    *,
+    investment: Investment,
+    actor,
+    valued_on: datetime.date,
+    fair_value: Decimal,
+    method: str = "cost",
+) -> Valuation:
+    investment = Investment.objects.select_related("fund").get(pk=investment.pk)
+    check_team(investment.fund, actor)
+    if valued_on < investment.invested_on:
+        raise ValidationError({"valued_on": _("A valuation cannot precede the investment.")})
+    if hasattr(investment, "exit") and valued_on > investment.exit.exited_on:
+        raise ValidationError({"valued_on": _("The investment was exited before that date.")})
+    valuation = Valuation(
+        investment=investment, valued_on=valued_on, fair_value=fair_value, method=method
+    )
+    valuation.full_clean()
+    valuation.save()
+    return valuation
+
+
+@transaction.atomic
+def exit_record(
+    *, investment: Investment, actor, exited_on: datetime.date, kind: str, proceeds: Decimal
+) -> Exit:
+    investment = Investment.objects.select_for_update().select_related("fund").get(pk=investment.pk)
+    check_team(investment.fund, actor)
+    if Exit.objects.filter(investment=investment).exists():
+        raise ValidationError(_("This investment is already exited."), code="illegal_transition")
+    if exited_on < investment.invested_on:
+        raise ValidationError({"exited_on": _("An exit cannot precede the investment.")})
+    if exited_on > timezone.localdate():
+        raise ValidationError({"exited_on": _("An exit cannot be dated in the future.")})
+    if kind == ExitKind.WRITE_OFF and proceeds:
+        raise ValidationError({"proceeds": _("A write-off has no proceeds.")})
+    record = Exit(investment=investment, exited_on=exited_on, kind=kind, proceeds=proceeds)
+    record.full_clean()
+    record.save()
+    return record
