@@ -11,34 +11,36 @@ changes, validates, records, and mails on commit. The rooms:
 """
 
 from funds.services.capital import (
-    allocation_record_payment,
     capital_call_create,
     commitment_save,
     fund_save,
+    payment_record,
 )
 from funds.services.common import check_team, on_team
 from funds.services.deals import (
     committee_decide,
     deal_move,
     deal_refer_from_project,
+    deal_reopen,
     deal_save,
     review_submit,
 )
 from funds.services.portfolio import exit_record, investment_record, valuation_record
 
 __all__ = [
-    "allocation_record_payment",
     "capital_call_create",
     "check_team",
     "commitment_save",
     "committee_decide",
     "deal_move",
     "deal_refer_from_project",
+    "deal_reopen",
     "deal_save",
     "exit_record",
     "fund_save",
     "investment_record",
     "on_team",
+    "payment_record",
     "review_submit",
     "valuation_record",
 ]

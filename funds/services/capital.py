@@ -19,6 +19,7 @@ from funds.models import (
     CapitalCallAllocation,
     Commitment,
     Fund,
+    Payment,
     ReviewCriterion,
 )
 from funds.services.common import check_team
@@ -43,19 +44,53 @@ def fund_save(*, fund: Fund, actor) -> Fund:
     return fund
 
 
+def _total(queryset, field: str = "amount") -> Decimal:
+    return queryset.aggregate(s=Sum(field))["s"] or Decimal("0")
+
+
 @transaction.atomic
 def commitment_save(*, commitment: Commitment, actor) -> Commitment:
+    """Add or change a commitment; it never falls below what was called or invested.
+
+    Per fund, the commitments cover the calls and the investments; per partner, its
+    commitment covers what it was called (a trigger backs both).
+    """
     check_team(commitment.fund, actor)
-    Fund.objects.select_for_update().get(pk=commitment.fund_id)
+    fund = Fund.objects.select_for_update().get(pk=commitment.fund_id)
     if commitment.pk:
-        called = commitment.fund.capital_calls.aggregate(s=Sum("amount"))["s"] or 0
-        others = (
-            commitment.fund.commitments.exclude(pk=commitment.pk).aggregate(s=Sum("amount"))["s"]
-            or 0
-        )
-        if others + commitment.amount < called:
+        before = Commitment.objects.get(pk=commitment.pk)
+        if before.fund_id != commitment.fund_id:
+            raise ValidationError({"fund": _("A commitment stays with its fund.")})
+        committed = _total(fund.commitments.exclude(pk=commitment.pk)) + commitment.amount
+        called = _total(fund.capital_calls)
+        invested = _total(fund.investments)
+        if committed < max(called, invested):
             raise ValidationError(
-                {"amount": _("The commitments cannot fall below what was already called.")}
+                {
+                    "amount": _(
+                        "The commitments would total %(committed)s, below the %(called)s "
+                        "called and the %(invested)s invested."
+                    )
+                    % {"committed": committed, "called": called, "invested": invested}
+                }
+            )
+        partner_called = _total(
+            CapitalCallAllocation.objects.filter(
+                call__fund=fund, limited_partner_id=before.limited_partner_id
+            )
+        )
+        kept = (
+            commitment.amount if commitment.limited_partner_id == before.limited_partner_id else 0
+        )
+        if kept < partner_called:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(partner)s was already called %(called)s: its commitment cannot "
+                        "fall below that."
+                    )
+                    % {"partner": before.limited_partner, "called": partner_called}
+                }
             )
     commitment.full_clean()
     commitment.save()
@@ -142,24 +177,54 @@ def capital_call_create(
 
 
 @transaction.atomic
-def allocation_record_payment(
-    *, allocation: CapitalCallAllocation, actor, paid_amount: Decimal, paid_on: datetime.date
-) -> CapitalCallAllocation:
-    """Record what a partner has paid of its allocation so far (the running total)."""
+def payment_record(
+    *,
+    capital_call: CapitalCall,
+    limited_partner,
+    actor,
+    amount: Decimal,
+    paid_on: datetime.date,
+    reference: str = "",
+) -> Payment:
+    """Record one instalment a limited partner paid on a capital call, on its own date.
+
+    Never before the call's date, never in the future, never more than what is still unpaid
+    of the partner's allocation. The allocation's ``paid_amount`` (the sum of its payments)
+    and ``paid_on`` (the last payment's date) follow: a database trigger keeps them, so they
+    hold whatever writes the payments.
+    """
+    call = CapitalCall.objects.select_related("fund").get(pk=capital_call.pk)
+    check_team(call.fund, actor)
     allocation = (
         CapitalCallAllocation.objects.select_for_update()
-        .select_related("call__fund")
-        .get(pk=allocation.pk)
+        .filter(call=call, limited_partner=limited_partner)
+        .first()
     )
-    check_team(allocation.call.fund, actor)
-    if paid_amount < 0 or paid_amount > allocation.amount:
+    if allocation is None:
         raise ValidationError(
-            {"paid_amount": _("The paid amount runs from zero to the amount called.")}
+            {"limited_partner": _("This limited partner has no part in this capital call.")}
         )
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
-    allocation.paid_amount = paid_amount
-    allocation.paid_on = paid_on if paid_amount else None
-    allocation.full_clean()
-    allocation.save()
-    return allocation
+    errors = {}
+    unpaid = allocation.amount - _total(allocation.payments.all())
+    if amount <= 0:
+        errors["amount"] = _("A payment is more than zero.")
+    elif amount > unpaid:
+        errors["amount"] = _("Only %(unpaid)s of this allocation is unpaid.") % {"unpaid": unpaid}
+    if paid_on < call.call_date:
+        errors["paid_on"] = _("A payment cannot be dated before its capital call (%(date)s).") % {
+            "date": call.call_date.isoformat()
+        }
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = _("A payment cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    payment = Payment(
+        allocation=allocation,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference.strip(),
+        recorded_by=actor if actor.is_authenticated else None,
+    )
+    payment.full_clean()
+    payment.save()
+    return payment

@@ -15,6 +15,8 @@ from core.stages import check_move
 from funds.choices import (
     REASONED_STAGES,
     REFERABLE_PROJECT_STAGES,
+    REOPEN_STAGE,
+    REOPENABLE_STAGES,
     DealStage,
     Decision,
 )
@@ -139,6 +141,27 @@ def deal_move(*, deal: Deal, actor, stage: str, comment: str = "") -> Deal:
         refusal=_("A deal in “%(current)s” cannot move to “%(target)s”."),
     )
     return set_stage(deal, stage, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def deal_reopen(*, deal: Deal, actor, comment: str) -> Deal:
+    """Take a declined deal (by a move or by the committee's rejection) back to screening.
+
+    The reason is required; the decline and the reopening both stay in the deal's events.
+    """
+    deal = Deal.objects.select_for_update().select_related("fund").get(pk=deal.pk)
+    check_team(deal.fund, actor)
+    if deal.stage not in REOPENABLE_STAGES:
+        raise ValidationError(
+            _("Only a declined deal can be reopened; this one is “%(stage)s”.")
+            % {"stage": deal.get_stage_display()},
+            code="illegal_transition",
+        )
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say why the deal is reopened.")})
+    deal.resume_stage = ""
+    return set_stage(deal, REOPEN_STAGE, actor=actor, comment=comment)
 
 
 def _weighted(deal: Deal, scores: dict) -> Decimal:

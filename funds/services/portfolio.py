@@ -40,6 +40,20 @@ def investment_record(
         )
     if invested_on > timezone.localdate():
         raise ValidationError({"invested_on": _("An investment cannot be dated in the future.")})
+    if shares is not None and shares < 0:
+        raise ValidationError({"shares": _("A number of shares cannot be negative.")})
+    if stake is not None:
+        held = deal.investments.aggregate(s=Sum("stake"))["s"] or Decimal("0")
+        if held + stake > 100:
+            raise ValidationError(
+                {
+                    "stake": _(
+                        "The deal's investments already hold %(held)s %%; with %(stake)s %% "
+                        "more they would exceed 100 %%."
+                    )
+                    % {"held": held.normalize(), "stake": stake.normalize()}
+                }
+            )
     committed = fund.commitments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     invested = fund.investments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     if invested + amount > committed:
@@ -81,6 +95,8 @@ def valuation_record(
     check_team(investment.fund, actor)
     if valued_on < investment.invested_on:
         raise ValidationError({"valued_on": _("A valuation cannot precede the investment.")})
+    if valued_on > timezone.localdate():
+        raise ValidationError({"valued_on": _("A valuation cannot be dated in the future.")})
     if hasattr(investment, "exit") and valued_on > investment.exit.exited_on:
         raise ValidationError({"valued_on": _("The investment was exited before that date.")})
     valuation = Valuation(
@@ -95,8 +111,11 @@ def valuation_record(
 def exit_record(
     *, investment: Investment, actor, exited_on: datetime.date, kind: str, proceeds: Decimal
 ) -> Exit:
+    """Record the sale or write-off of an investment; with the deal's last holding exited,
+    the deal moves to ``exited`` (an event says how and for how much)."""
     investment = Investment.objects.select_for_update().select_related("fund").get(pk=investment.pk)
     check_team(investment.fund, actor)
+    deal = Deal.objects.select_for_update().get(pk=investment.deal_id)
     if Exit.objects.filter(investment=investment).exists():
         raise ValidationError(_("This investment is already exited."), code="illegal_transition")
     if exited_on < investment.invested_on:
@@ -108,4 +127,18 @@ def exit_record(
     record = Exit(investment=investment, exited_on=exited_on, kind=kind, proceeds=proceeds)
     record.full_clean()
     record.save()
+    holding = deal.investments.filter(exit__isnull=True).exists()
+    if deal.stage == DealStage.INVESTED and not holding:
+        set_stage(
+            deal,
+            DealStage.EXITED,
+            actor=actor,
+            comment=_("%(kind)s on %(date)s, proceeds %(proceeds)s %(currency)s.")
+            % {
+                "kind": record.get_kind_display(),
+                "date": exited_on.isoformat(),
+                "proceeds": proceeds,
+                "currency": investment.fund.currency,
+            },
+        )
     return record
