@@ -25,6 +25,7 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     ReviewCriterion,
     Valuation,
 )
@@ -102,6 +103,7 @@ def load(fund_user=None) -> Fund:
             committed_on=datetime.date.fromisoformat(day),
         )
     commitments = [(p.pk, Decimal(a)) for p, a, _ in partners]
+    allocations: list[CapitalCallAllocation] = []
     for number, (amount, called, due) in enumerate(
         [
             ("500000000.00", "2018-06-01", "2018-06-30"),
@@ -118,16 +120,37 @@ def load(fund_user=None) -> Fund:
             due_date=datetime.date.fromisoformat(due),
             purpose="项目投资与管理费（示例）",
         )
-        CapitalCallAllocation.objects.bulk_create(
-            CapitalCallAllocation(
-                call=call,
-                limited_partner_id=partner,
-                amount=part,
-                paid_amount=part,
-                paid_on=call.due_date,
+        called_before = {
+            partner: sum(
+                (a.amount for a in allocations if a.limited_partner_id == partner), Decimal("0")
             )
-            for partner, part in allocate(call.amount, commitments).items()
+            for partner, _ in commitments
+        }
+        parts = allocate(call.amount, commitments, called=called_before, number=number)
+        created = CapitalCallAllocation.objects.bulk_create(
+            CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
+            for partner, part in parts.items()
         )
+        allocations.extend(created)
+        # Paid by the due date; the Zaozhuang fund pays the second call in two instalments.
+        payments = []
+        for allocation in created:
+            if number == 2 and allocation.limited_partner_id == partners[2][0].pk:
+                first = (allocation.amount / 2).quantize(Decimal("0.01"))
+                payments += [
+                    Payment(allocation=allocation, amount=first, paid_on=call.call_date),
+                    Payment(
+                        allocation=allocation,
+                        amount=allocation.amount - first,
+                        paid_on=call.due_date,
+                        reference="示例-2019-1010",
+                    ),
+                ]
+            else:
+                payments.append(
+                    Payment(allocation=allocation, amount=allocation.amount, paid_on=call.due_date)
+                )
+        Payment.objects.bulk_create(payments)  # a trigger sums them into the allocations
 
     dmto_project = Project.objects.filter(title__startswith="DMTO").first()
     levima = Organization.objects.get(name="联泓新材料科技股份有限公司")
@@ -233,6 +256,15 @@ def load(fund_user=None) -> Fund:
         exited_on=datetime.date(2025, 6, 30),
         kind="ipo",
         proceeds=Decimal("360000000.00"),
+    )
+    gz_deal.stage, gz_deal.stage_changed_at = "exited", _at("2025-06-30")
+    gz_deal.save(update_fields=["stage", "stage_changed_at"])
+    DealEvent.objects.create(
+        deal=gz_deal,
+        from_status="invested",
+        to_status="exited",
+        at=_at("2025-06-30"),
+        comment="IPO，退出所得 3.6 亿元（示例）",
     )
     deal(
         pla, "60000000.00", "300000000.00", ["2026-08-01", "2026-08-20", "2026-09-15", "2026-11-02"]
