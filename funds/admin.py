@@ -2,9 +2,10 @@
 
 Every write goes through the same service as the portal and the API: a fund through
 ``fund_save`` (which gives it the default review criteria), its commitments through
-``commitment_save``, a deal through ``deal_save``. Calls, payments (one row per instalment), reviews, committee
-decisions, investments, valuations and exits are recorded on the portal pages that run
-their services; here they are read-only, with a link to that page.
+``commitment_save``, a deal through ``deal_save``. Calls, payments (one row per
+instalment), reviews, committee decisions, investments, valuations and exits are recorded
+on the portal pages that run their services; here they are read-only, with a link to that
+page.
 """
 
 from django.contrib import admin
