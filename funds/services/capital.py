@@ -68,8 +68,8 @@ def commitment_save(*, commitment: Commitment, actor) -> Commitment:
             raise ValidationError(
                 {
                     "amount": _(
-                        "The commitments would total %(committed)s, below the %(called)s "
-                        "called and the %(invested)s invested."
+                        "The commitments would total %(committed)s, less than the fund has "
+                        "already called (%(called)s) or invested (%(invested)s)."
                     )
                     % {"committed": committed, "called": called, "invested": invested}
                 }
