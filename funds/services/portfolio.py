@@ -51,7 +51,10 @@ def investment_record(
                         "The deal's investments already hold %(held)s %%; with %(stake)s %% "
                         "more they would exceed 100 %%."
                     )
-                    % {"held": held.normalize(), "stake": stake.normalize()}
+                    % {
+                        "held": format(held.normalize(), "f"),
+                        "stake": format(stake.normalize(), "f"),
+                    }
                 }
             )
     committed = fund.commitments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
