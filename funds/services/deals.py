@@ -132,6 +132,11 @@ def deal_move(*, deal: Deal, actor, stage: str, comment: str = "") -> Deal:
             {"stage": _("A deal becomes invested when its investment is recorded.")},
             code="illegal_transition",
         )
+    if stage == DealStage.EXITED:
+        raise ValidationError(
+            {"stage": _("A deal is exited when the exit of its last investment is recorded.")},
+            code="illegal_transition",
+        )
     comment = check_move(
         deal,
         stage,

@@ -67,6 +67,13 @@ def test_a_deal_is_exited_when_its_last_holding_is(manager_x, fund_x):
         _invest(deal, manager_x)
 
 
+def test_a_deal_cannot_be_moved_to_exited(manager_x, fund_x):
+    deal = DealFactory(fund=fund_x, owner=manager_x, stage="invested")
+    with pytest.raises(ValidationError, match="exit of its last investment"):
+        services.deal_move(deal=deal, actor=manager_x, stage="exited")
+    assert Deal.objects.get(pk=deal.pk).stage == "invested"
+
+
 def test_exited_is_no_move_and_reached_only_by_an_exit():
     assert DealStage.EXITED in BOARD_STAGES
     assert all(DealStage.EXITED not in legal_moves(stage) for stage in DealStage.values)
