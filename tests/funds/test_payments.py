@@ -2,12 +2,13 @@
 
 import datetime
 import importlib
+import threading
 from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from funds import services
@@ -190,6 +191,32 @@ def test_the_database_sums_instalments_written_past_the_service(manager_x, fund_
     a.delete()
     allocation.refresh_from_db()
     assert (allocation.paid_amount, allocation.paid_on) == (Decimal("5.00"), D(2020, 4, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_instalments_cannot_overpay_an_allocation(manager_x, fund_x):
+    """Each of 60,000 fits the 100,000 alone; racing, the allocation's row lock lets one in."""
+    call = _call(fund_x, manager_x)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay():
+        try:
+            barrier.wait(timeout=10)
+            _pay(call, manager_x, "60000.00", D(2020, 2, 1))
+            outcomes.append("ok")
+        except (ValidationError, IntegrityError):
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert call.allocations.get().paid_amount == Decimal("60000.00")
 
 
 def test_the_data_migration_turns_each_paid_allocation_into_one_payment(manager_x, fund_x):
