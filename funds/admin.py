@@ -2,9 +2,10 @@
 
 Every write goes through the same service as the portal and the API: a fund through
 ``fund_save`` (which gives it the default review criteria), its commitments through
-``commitment_save``, a deal through ``deal_save``. Calls, payments, reviews, committee
-decisions, investments, valuations and exits are recorded on the portal pages that run
-their services; here they are read-only, with a link to that page.
+``commitment_save``, a deal through ``deal_save``. Calls, payments (one row per
+instalment), reviews, committee decisions, investments, valuations and exits are recorded
+on the portal pages that run their services; here they are read-only, with a link to that
+page.
 """
 
 from django.contrib import admin
@@ -23,6 +24,7 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     ReviewCriterion,
     Valuation,
 )
@@ -82,6 +84,20 @@ class CapitalCallAdmin(RecordedInPortalMixin, VisibleMixin, SimpleHistoryAdmin):
     list_display = ("fund", "number", "amount", "call_date", "due_date", "portal_link")
     list_filter = ("fund",)
     inlines = [AllocationInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(RecordedInPortalMixin, VisibleMixin, SimpleHistoryAdmin):
+    """Instalments are recorded on the capital call's page, one at a time."""
+
+    list_display = ("allocation", "amount", "paid_on", "reference", "recorded_by", "portal_link")
+    list_filter = ("allocation__call__fund",)
+    list_select_related = ("allocation__call__fund", "allocation__limited_partner", "recorded_by")
+    search_fields = ("reference", "allocation__limited_partner__name")
+    date_hierarchy = "paid_on"
+
+    def portal_url(self, obj):
+        return obj.allocation.call.get_absolute_url()
 
 
 class DealEventInline(admin.TabularInline):

@@ -38,3 +38,29 @@ class FundsConfig(AppConfig):
             "funds_calls_within_commitments",
             _("The fund cannot call more than its limited partners committed."),
         )
+        register_database_rule(
+            "funds_payment_not_before_call",
+            _("A payment cannot be dated before its capital call."),
+        )
+        register_database_rule(
+            "funds_payment_not_in_future", _("A payment cannot be dated in the future.")
+        )
+        register_database_rule(
+            "funds_payment_within_allocation",
+            _("The payments cannot exceed what the limited partner was called."),
+        )
+        register_database_rule(
+            "funds_commitments_cover_calls_and_investments",
+            _("The commitments cannot fall below what the fund has called or invested."),
+        )
+        register_database_rule(
+            "funds_commitment_covers_partner_calls",
+            _("A commitment cannot fall below what the limited partner was already called."),
+        )
+        register_database_rule(
+            "funds_valuation_not_in_future", _("A valuation cannot be dated in the future.")
+        )
+        register_database_rule(
+            "funds_deal_stakes_within_100",
+            _("The stakes of one deal's investments cannot add up to more than 100 %."),
+        )

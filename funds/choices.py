@@ -23,6 +23,7 @@ class DealStage(models.TextChoices):
     COMMITTEE = "committee", _("Investment committee")
     APPROVED = "approved", _("Approved")
     INVESTED = "invested", _("Invested")
+    EXITED = "exited", _("Exited")
     DECLINED = "declined", _("Declined")
     ON_HOLD = "on_hold", _("On hold")
 
@@ -35,15 +36,22 @@ BOARD_STAGES = (
     DealStage.COMMITTEE,
     DealStage.APPROVED,
     DealStage.INVESTED,
+    DealStage.EXITED,
 )
-# Reached by a move; ``approved`` only through an approving committee decision and
-# ``invested`` only by recording an investment.
+# Reached by a move; ``approved`` only through an approving committee decision,
+# ``invested`` only by recording an investment and ``exited`` only by recording the exit of
+# the deal's last holding.
 MOVE_PATH = (DealStage.SOURCED, DealStage.SCREENING, DealStage.DUE_DILIGENCE, DealStage.COMMITTEE)
 OPEN_STAGES = (*MOVE_PATH, DealStage.APPROVED)
 REASONED_STAGES = (DealStage.DECLINED, DealStage.ON_HOLD)
+# A declined deal is reopened (with a reason) into screening: ``deal_reopen``.
+REOPENABLE_STAGES = (DealStage.DECLINED,)
+REOPEN_STAGE = DealStage.SCREENING
 
 
 def legal_moves(stage: str, resume_stage: str = "") -> tuple[str, ...]:
+    """The stages ``deal_move`` may take a deal to. ``invested`` and ``exited`` have none
+    (an exit is recorded, not moved to), nor has ``declined``: it is reopened instead."""
     if stage in MOVE_PATH[:-1]:
         following = MOVE_PATH[MOVE_PATH.index(stage) + 1]
         return (following, DealStage.ON_HOLD, DealStage.DECLINED)

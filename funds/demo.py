@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from funds.choices import DEFAULT_CRITERIA
+from funds.choices import DEFAULT_CRITERIA, DealStage
 from funds.metrics import allocate
 from funds.models import (
     CapitalCall,
@@ -35,6 +35,7 @@ from funds.models import (
     Fund,
     HoldingInvestment,
     Investment,
+    Payment,
     ReviewCriterion,
     Valuation,
 )
@@ -170,6 +171,7 @@ def _capital(fund: Fund) -> None:
         ("500000000.00", "2021-03-01"),
         ("400000000.00", "2023-04-03"),
     ]
+    allocations: list[CapitalCallAllocation] = []
     for number, (amount, called) in enumerate(calls, start=1):
         call_date = datetime.date.fromisoformat(called)
         call = CapitalCall.objects.create(
@@ -180,16 +182,37 @@ def _capital(fund: Fund) -> None:
             due_date=call_date + datetime.timedelta(days=30),
             purpose=f"项目投资与管理费{DEMO}",
         )
-        CapitalCallAllocation.objects.bulk_create(
-            CapitalCallAllocation(
-                call=call,
-                limited_partner_id=partner,
-                amount=part,
-                paid_amount=part,
-                paid_on=call.due_date,
+        called_before = {
+            partner: sum(
+                (a.amount for a in allocations if a.limited_partner_id == partner), Decimal("0")
             )
-            for partner, part in allocate(call.amount, commitments).items()
+            for partner, _ in commitments
+        }
+        parts = allocate(call.amount, commitments, called=called_before, number=number)
+        created = CapitalCallAllocation.objects.bulk_create(
+            CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
+            for partner, part in parts.items()
         )
+        allocations.extend(created)
+        # Paid by the due date; the Zaozhuang fund pays the second call in two instalments.
+        payments = []
+        for allocation in created:
+            if number == 2 and allocation.limited_partner_id == partners[2][0].pk:
+                first = (allocation.amount / 2).quantize(Decimal("0.01"))
+                payments += [
+                    Payment(allocation=allocation, amount=first, paid_on=call.call_date),
+                    Payment(
+                        allocation=allocation,
+                        amount=allocation.amount - first,
+                        paid_on=call.due_date,
+                        reference="示例-2019-1010",
+                    ),
+                ]
+            else:
+                payments.append(
+                    Payment(allocation=allocation, amount=allocation.amount, paid_on=call.due_date)
+                )
+        Payment.objects.bulk_create(payments)  # a trigger sums them into the allocations
 
 
 def _deals(fund: Fund, owner) -> None:
@@ -321,4 +344,19 @@ def _deals(fund: Fund, owner) -> None:
                 )
             )
     Exit.objects.bulk_create(exits)
+    # As exit_record does: a deal whose (only) holding is exited moves to ``exited``.
+    for record in exits:
+        Deal.objects.filter(pk=record.investment.deal_id).update(
+            stage=DealStage.EXITED, stage_changed_at=_at(record.exited_on)
+        )
+    DealEvent.objects.bulk_create(
+        DealEvent(
+            deal_id=record.investment.deal_id,
+            from_status=DealStage.INVESTED,
+            to_status=DealStage.EXITED,
+            at=_at(record.exited_on),
+            comment=f"{record.get_kind_display()}{DEMO}",
+        )
+        for record in exits
+    )
     Valuation.objects.bulk_create(v for v in valuations if v.valued_on >= v.investment.invested_on)

@@ -13,6 +13,7 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     Valuation,
 )
 
@@ -52,6 +53,20 @@ class CapitalCallFilterSet(django_filters.FilterSet):
     class Meta:
         model = CapitalCall
         fields = ["fund"]
+
+
+class PaymentFilterSet(django_filters.FilterSet):
+    fund = django_filters.NumberFilter(field_name="allocation__call__fund", label=_("Fund"))
+    capital_call = django_filters.NumberFilter(
+        field_name="allocation__call", label=_("Capital call")
+    )
+    limited_partner = django_filters.NumberFilter(
+        field_name="allocation__limited_partner", label=_("Limited partner")
+    )
+
+    class Meta:
+        model = Payment
+        fields = ["fund", "capital_call", "limited_partner", "paid_on"]
 
 
 class DealReviewFilterSet(django_filters.FilterSet):

@@ -128,8 +128,19 @@ class CapitalCallForm(IdempotentFormMixin, forms.Form):
 
 
 class PaymentForm(IdempotentFormMixin, forms.Form):
-    paid_amount = forms.DecimalField(label=_("Paid so far"), **MONEY)
+    """One instalment: its amount and date (and the bank's reference)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount paid"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
     paid_on = DateField(label=_("Paid on"), widget=DateInput())
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+
+class ReopenForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why reopen it?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReferForm(forms.Form):

@@ -4,7 +4,9 @@ Definitions (all in the fund's currency, as of a date; nothing after that date c
 
 * **committed**: the sum of the limited partners' commitments.
 * **called**: the sum of the capital calls dated on or before the date.
-* **paid in**: what the partners have paid of those calls (each payment on its own date).
+* **paid in**: what the partners have paid of the calls, each payment (``Payment``, one row
+  per instalment) on its own date: a call paid half in January and half a year later counts
+  half from January.
 * **invested**: the fund's investments at cost.
 * **distributed**: the proceeds of exits. Today the fund passes every exit's proceeds on to
   the partners on the exit date, so distributed = exit proceeds.
@@ -415,17 +417,18 @@ def fund_figures(fund, as_of: datetime.date | None = None) -> FundFigures:
     from django.db.models import Sum
     from django.utils import timezone
 
-    from funds.models import CapitalCallAllocation, Investment, Valuation
+    from funds.models import Investment, Payment, Valuation
 
     as_of = as_of or timezone.localdate()
     committed = fund.commitments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     called = fund.capital_calls.filter(call_date__lte=as_of).aggregate(s=Sum("amount"))[
         "s"
     ] or Decimal("0")
+    # Each instalment on its own date (``Payment``), not the allocation's running total.
     payments = list(
-        CapitalCallAllocation.objects.filter(
-            call__fund=fund, paid_amount__gt=0, paid_on__isnull=False, paid_on__lte=as_of
-        ).values_list("paid_on", "paid_amount")
+        Payment.objects.filter(allocation__call__fund=fund, paid_on__lte=as_of)
+        .order_by()
+        .values_list("paid_on", "amount")
     )
     paid_in = sum((amount for _, amount in payments), Decimal("0"))
     investments = list(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("calls/<int:pk>/notices/<int:allocation>/", views.call_notice, name="call_notice"),
     path("deals/<int:pk>/", views.deal_detail, name="deal"),
     path("deals/<int:pk>/move/", views.deal_move, name="deal_move"),
+    path("deals/<int:pk>/reopen/", views.deal_reopen, name="deal_reopen"),
     path("deals/<int:pk>/reviews/", views.review_add, name="review_add"),
     path("deals/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("deals/<int:pk>/investments/", views.investment_add, name="investment_add"),

@@ -14,9 +14,11 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     ReviewCriterion,
     Valuation,
 )
+from members.models import Organization
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -46,23 +48,44 @@ class FundSerializer(ValidatedModelSerializer):
         ]
 
 
+def _money(**kwargs):
+    # No max_digits: a sum of many 18-digit amounts never overflows the answer.
+    return serializers.DecimalField(max_digits=None, decimal_places=2, **kwargs)
+
+
+def _multiple(**kwargs):
+    return serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True, **kwargs)
+
+
 class FundMetricsSerializer(serializers.Serializer):
+    """The fund's figures as of a date; docs/architecture.md ("Fund figures") defines each."""
+
     as_of = serializers.DateField()
     currency = serializers.CharField()
-    committed = serializers.DecimalField(max_digits=18, decimal_places=2)
-    called = serializers.DecimalField(max_digits=18, decimal_places=2)
-    paid_in = serializers.DecimalField(max_digits=18, decimal_places=2)
-    invested = serializers.DecimalField(max_digits=18, decimal_places=2)
-    distributed = serializers.DecimalField(max_digits=18, decimal_places=2)
-    nav = serializers.DecimalField(max_digits=18, decimal_places=2)
-    dpi = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    rvpi = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    tvpi = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    irr = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=6,
+    committed = _money(help_text="Sum of the limited partners' commitments.")
+    called = _money(help_text="Sum of the capital calls dated on or before as_of.")
+    paid_in = _money(help_text="Sum of the partners' payments, each on its own date.")
+    invested = _money(help_text="The fund's investments at cost.")
+    distributed = _money(help_text="Exit proceeds, all passed on to the partners on the exit date.")
+    nav = _money(help_text="nav_holdings + nav_cash.")
+    nav_holdings = _money(
+        help_text="Fair value of the unexited holdings: the latest valuation on or before "
+        "as_of, cost without one."
+    )
+    nav_cash = _money(
+        help_text="Uninvested cash: paid in − invested + proceeds − distributed, never below 0."
+    )
+    dpi = _multiple(help_text="distributed / paid_in; null while nothing is paid in.")
+    rvpi = _multiple(help_text="nav / paid_in; null while nothing is paid in.")
+    tvpi = _multiple(help_text="(distributed + nav) / paid_in; null while nothing is paid in.")
+    irr = serializers.FloatField(
         allow_null=True,
-        help_text="XIRR of the partners' dated cash flows; null when not defined.",
+        help_text="XIRR (365-day) of the partners' dated cash flows with the NAV as the final "
+        "flow, as a decimal fraction (0.1744 for 17.44 %); null when not defined.",
+    )
+    irr_note = serializers.CharField(
+        allow_null=True,
+        help_text="Why the IRR is not defined, or that several rates fit; null otherwise.",
     )
     investments = serializers.ListField(child=serializers.DictField())
 
@@ -117,10 +140,39 @@ class MetricsQuerySerializer(serializers.Serializer):
     as_of = DateField(required=False, help_text="Default: today.")
 
 
-class PaymentSerializer(serializers.Serializer):
-    limited_partner = serializers.IntegerField()
-    paid_amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
-    paid_on = DateField()
+class _ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
+    """A related row by id, read through a property (no pk-only shortcut)."""
+
+    def use_pk_only_optimization(self):
+        return False
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    """One instalment a limited partner paid on a capital call."""
+
+    capital_call = _ScopedPrimaryKey(queryset=CapitalCall.objects.all())
+    limited_partner = _ScopedPrimaryKey(queryset=Organization.objects.all())
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "capital_call",
+            "limited_partner",
+            "amount",
+            "paid_on",
+            "reference",
+            "recorded_by",
+            "created",
+        ]
+        read_only_fields = ["recorded_by", "created"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # only the calls the user sees can be named
+            fields["capital_call"].queryset = CapitalCall.objects.visible_to(request.user)
+        return fields
 
 
 class DealSerializer(ValidatedModelSerializer):
@@ -154,6 +206,10 @@ class DealSerializer(ValidatedModelSerializer):
         if self.instance is None and "owner" not in attrs and "request" in self.context:
             attrs["owner"] = self.context["request"].user
         return super().validate(attrs)
+
+
+class DealReopenSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=4000, help_text="Why the deal is reopened.")
 
 
 class DealMoveSerializer(serializers.Serializer):

@@ -1,17 +1,17 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import ReadPathMixin, ScopedModelViewSet
-from core.idempotency import KEY_PARAMETER, IdempotentCreateMixin, idempotent
+from core.idempotency import IdempotentCreateMixin
 from funds import services
 from funds.api.serializers import (
     CapitalCallSerializer,
     CommitmentSerializer,
     CommitteeDecisionSerializer,
     DealMoveSerializer,
+    DealReopenSerializer,
     DealReviewSerializer,
     DealSerializer,
     ExitSerializer,
@@ -33,6 +33,7 @@ from funds.filtersets import (
     ExitFilterSet,
     FundFilterSet,
     InvestmentFilterSet,
+    PaymentFilterSet,
     ValuationFilterSet,
 )
 from funds.metrics import fund_figures
@@ -45,6 +46,7 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     Valuation,
 )
 from members import roles
@@ -104,26 +106,19 @@ class CapitalCallViewSet(IdempotentCreateMixin, FundDataViewSet):
     http_method_names = ["get", "post", "head", "options"]
     create_with = staticmethod(services.capital_call_create)
 
-    @extend_schema(
-        request=PaymentSerializer, responses=CapitalCallSerializer, parameters=[KEY_PARAMETER]
-    )
-    @action(detail=True, methods=["post"], url_path="record-payment")
-    @idempotent
-    def record_payment(self, request, pk=None):
-        """Record what a limited partner has paid of its allocation (the running total)."""
-        call = self.get_object()
-        body = PaymentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        allocation = get_object_or_404(
-            call.allocations, limited_partner_id=body.validated_data["limited_partner"]
-        )
-        services.allocation_record_payment(
-            allocation=allocation,
-            actor=request.user,
-            paid_amount=body.validated_data["paid_amount"],
-            paid_on=body.validated_data["paid_on"],
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
+
+class PaymentViewSet(IdempotentCreateMixin, FundDataViewSet):
+    """Payments: one instalment of a limited partner on a capital call, on its own date."""
+
+    queryset = Payment.objects.select_related(
+        "allocation__call", "allocation__limited_partner"
+    )  # capital_call, limited_partner
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilterSet
+    ordering_fields = ["paid_on", "amount", "created"]
+    ordering = ["paid_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+    create_with = staticmethod(services.payment_record)
 
 
 class DealViewSet(ReadPathMixin, FundDataViewSet):
@@ -143,6 +138,16 @@ class DealViewSet(ReadPathMixin, FundDataViewSet):
         body = DealMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.deal_move(deal=deal, actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data)
+
+    @extend_schema(request=DealReopenSerializer, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Take a declined deal back to screening, with the reason (kept as an event)."""
+        deal = self.get_object()
+        body = DealReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.deal_reopen(deal=deal, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data)
 
 

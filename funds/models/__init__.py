@@ -1,6 +1,13 @@
 """The funds app's models: funds, capital, deal flow and portfolio."""
 
-from funds.models.capital import AllocationQuerySet, CapitalCall, CapitalCallAllocation, Commitment
+from funds.models.capital import (
+    AllocationQuerySet,
+    CapitalCall,
+    CapitalCallAllocation,
+    Commitment,
+    Payment,
+    PaymentQuerySet,
+)
 from funds.models.deals import (
     CommitteeDecision,
     Deal,
@@ -42,6 +49,8 @@ __all__ = [
     "MONEY",
     "NOT_NEGATIVE",
     "POSITIVE",
+    "Payment",
+    "PaymentQuerySet",
     "ReviewCriterion",
     "Valuation",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,8 +16,10 @@ from funds.models.funds import (
     MONEY,
     NOT_NEGATIVE,
     POSITIVE,
+    SANE_DATE,
     Fund,
     FundScopedQuerySet,
+    sane_date,
 )
 from members.models import Organization
 
@@ -34,7 +37,7 @@ class Commitment(TimeStampedModel):
         related_name="commitments",
     )
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
-    committed_on = models.DateField(_("committed on"))
+    committed_on = models.DateField(_("committed on"), validators=SANE_DATE)
 
     objects = FundScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -54,6 +57,7 @@ class Commitment(TimeStampedModel):
                 name="funds_commitment_amount_positive",
                 violation_error_message=_("A commitment is more than zero."),
             ),
+            sane_date("commitment", "committed_on"),
         ]
 
     def __str__(self):
@@ -68,8 +72,8 @@ class CapitalCall(TimeStampedModel):
     )
     number = models.PositiveIntegerField(_("number"))
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
-    call_date = models.DateField(_("call date"))
-    due_date = models.DateField(_("due date"))
+    call_date = models.DateField(_("call date"), validators=SANE_DATE)
+    due_date = models.DateField(_("due date"), validators=SANE_DATE)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
 
     objects = FundScopedQuerySet.as_manager()
@@ -95,6 +99,8 @@ class CapitalCall(TimeStampedModel):
                 name="funds_capitalcall_due_after_call",
                 violation_error_message=_("The due date cannot be before the call date."),
             ),
+            sane_date("capitalcall", "call_date"),
+            sane_date("capitalcall", "due_date"),
         ]
 
     def __str__(self):
@@ -109,7 +115,11 @@ class AllocationQuerySet(FundScopedQuerySet):
 
 
 class CapitalCallAllocation(models.Model):
-    """One limited partner's part of a capital call, and what it has paid."""
+    """One limited partner's part of a capital call, and what it has paid.
+
+    ``paid_amount`` is the sum of the allocation's payments and ``paid_on`` the date of the
+    last one (None before any): a database trigger on the payments keeps both up to date.
+    """
 
     call = models.ForeignKey(
         CapitalCall,
@@ -124,7 +134,7 @@ class CapitalCallAllocation(models.Model):
     paid_amount = models.DecimalField(
         _("paid"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE
     )
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("last paid on"), null=True, blank=True, validators=SANE_DATE)
 
     objects = AllocationQuerySet.as_manager()
 
@@ -143,6 +153,7 @@ class CapitalCallAllocation(models.Model):
                 name="funds_allocation_paid_within_amount",
                 violation_error_message=_("The paid amount runs from zero to the amount called."),
             ),
+            sane_date("allocation", "paid_on", null=True),
         ]
 
     def __str__(self):
@@ -150,6 +161,10 @@ class CapitalCallAllocation(models.Model):
 
     def get_absolute_url(self):
         return reverse("funds:call_notice", kwargs={"pk": self.call_id, "allocation": self.pk})
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - self.paid_amount
 
     @property
     def status(self) -> str:
@@ -161,3 +176,66 @@ class CapitalCallAllocation(models.Model):
         from funds.choices import AllocationStatus
 
         return str(AllocationStatus(self.status).label)
+
+
+class PaymentQuerySet(FundScopedQuerySet):
+    fund_path = "allocation__call__fund"
+
+
+class Payment(TimeStampedModel):
+    """One instalment a limited partner paid on its part of a capital call, on its own date.
+
+    Never before the call's date, never in the future, never beyond what is still unpaid of
+    the allocation: ``payment_record`` checks it and a database trigger backs it.
+    """
+
+    allocation = models.ForeignKey(
+        CapitalCallAllocation,
+        verbose_name=_("allocation"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    paid_on = models.DateField(_("paid on"), validators=SANE_DATE)
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The bank's reference of the transfer, if any."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PaymentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["allocation", "paid_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["allocation", "paid_on"], name="funds_payment_alloc_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_payment_amount_positive",
+                violation_error_message=_("A payment is more than zero."),
+            ),
+            sane_date("payment", "paid_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.allocation}: {self.amount} ({self.paid_on})"
+
+    @property
+    def capital_call(self) -> CapitalCall:
+        return self.allocation.call
+
+    @property
+    def limited_partner(self) -> Organization:
+        return self.allocation.limited_partner

@@ -21,8 +21,10 @@ from funds.choices import (
 from funds.models.funds import (
     MONEY,
     POSITIVE,
+    SANE_DATE,
     Fund,
     FundScopedQuerySet,
+    sane_date,
 )
 from members.models import Organization
 from projects.models import Project
@@ -192,7 +194,7 @@ class CommitteeDecision(TimeStampedModel):
     deal = models.ForeignKey(
         Deal, verbose_name=_("deal"), on_delete=models.PROTECT, related_name="decisions"
     )
-    meeting_date = models.DateField(_("meeting date"))
+    meeting_date = models.DateField(_("meeting date"), validators=SANE_DATE)
     votes_for = models.PositiveSmallIntegerField(_("votes for"))
     votes_against = models.PositiveSmallIntegerField(_("votes against"))
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
@@ -219,6 +221,7 @@ class CommitteeDecision(TimeStampedModel):
                 name="funds_committeedecision_approval_has_majority",
                 violation_error_message=_("An approval needs more votes for than against."),
             ),
+            sane_date("committeedecision", "meeting_date"),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,6 +25,25 @@ from members.models import Organization
 MONEY = {"max_digits": 18, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+# Every date of the fund's records lies in a sane range: a typo such as 0001-01-01 or
+# 20201-01-15 is refused by the field validators and by a CHECK in the database.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+SANE_DATE = [
+    MinValueValidator(EARLIEST_DATE, message=_("A date from 1900-01-01 to 2100-12-31, please.")),
+    MaxValueValidator(LATEST_DATE, message=_("A date from 1900-01-01 to 2100-12-31, please.")),
+]
+
+
+def sane_date(model: str, field: str, *, null: bool = False) -> models.CheckConstraint:
+    """The CHECK that keeps ``field`` of ``model`` from 1900-01-01 to 2100-12-31."""
+    within = Q(**{f"{field}__gte": EARLIEST_DATE, f"{field}__lte": LATEST_DATE})
+    return models.CheckConstraint(
+        condition=(Q(**{f"{field}__isnull": True}) | within) if null else within,
+        name=f"funds_{model}_{field}_sane",
+        violation_error_message=_("A date from 1900-01-01 to 2100-12-31, please."),
+    )
 
 
 class FundScopedQuerySet(models.QuerySet):

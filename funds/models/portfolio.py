@@ -23,8 +23,10 @@ from funds.models.funds import (
     MONEY,
     NOT_NEGATIVE,
     POSITIVE,
+    SANE_DATE,
     Fund,
     FundScopedQuerySet,
+    sane_date,
 )
 
 
@@ -38,7 +40,7 @@ class Investment(TimeStampedModel):
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="investments"
     )
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
-    invested_on = models.DateField(_("invested on"))
+    invested_on = models.DateField(_("invested on"), validators=SANE_DATE)
     instrument = models.CharField(
         _("instrument"), max_length=16, choices=Instrument.choices, default=Instrument.EQUITY
     )
@@ -51,7 +53,7 @@ class Investment(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     shares = models.DecimalField(
-        _("shares"), max_digits=20, decimal_places=2, null=True, blank=True
+        _("shares"), max_digits=20, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
     )
 
     objects = FundScopedQuerySet.as_manager()
@@ -72,10 +74,24 @@ class Investment(TimeStampedModel):
                 name="funds_investment_stake_range",
                 violation_error_message=_("A stake runs from 0 to 100 %."),
             ),
+            models.CheckConstraint(
+                condition=Q(shares__isnull=True) | Q(shares__gte=0),
+                name="funds_investment_shares_not_negative",
+                violation_error_message=_("A number of shares cannot be negative."),
+            ),
+            sane_date("investment", "invested_on"),
         ]
 
     def __str__(self):
         return f"{self.deal.company} {self.amount} ({self.invested_on})"
+
+    @property
+    def realised_moic(self) -> Decimal | None:
+        """Exit proceeds / cost, once exited (None before)."""
+        exit_ = getattr(self, "exit", None)
+        if exit_ is None:
+            return None
+        return exit_.proceeds / self.amount
 
 
 class InvestmentChildQuerySet(FundScopedQuerySet):
@@ -91,7 +107,7 @@ class Valuation(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="valuations",
     )
-    valued_on = models.DateField(_("valued on"))
+    valued_on = models.DateField(_("valued on"), validators=SANE_DATE)
     fair_value = models.DecimalField(_("fair value"), **MONEY, validators=NOT_NEGATIVE)
     method = models.CharField(
         _("method"), max_length=16, choices=ValuationMethod.choices, default=ValuationMethod.COST
@@ -115,6 +131,7 @@ class Valuation(TimeStampedModel):
                 name="funds_valuation_not_negative",
                 violation_error_message=_("A fair value cannot be negative."),
             ),
+            sane_date("valuation", "valued_on"),
         ]
 
     def __str__(self):
@@ -127,7 +144,7 @@ class Exit(TimeStampedModel):
     investment = models.OneToOneField(
         Investment, verbose_name=_("investment"), on_delete=models.PROTECT, related_name="exit"
     )
-    exited_on = models.DateField(_("exited on"))
+    exited_on = models.DateField(_("exited on"), validators=SANE_DATE)
     kind = models.CharField(_("kind"), max_length=16, choices=ExitKind.choices)
     proceeds = models.DecimalField(_("proceeds"), **MONEY, validators=NOT_NEGATIVE)
 
@@ -149,6 +166,7 @@ class Exit(TimeStampedModel):
                 name="funds_exit_write_off_has_no_proceeds",
                 violation_error_message=_("A write-off has no proceeds."),
             ),
+            sane_date("exit", "exited_on"),
         ]
 
     def __str__(self):

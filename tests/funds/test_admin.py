@@ -79,7 +79,10 @@ def test_a_commitment_cut_below_what_was_called_is_refused_in_the_admin(
             data[f"criteria-{i}-{field}"] = getattr(criterion, field)
         data[f"criteria-{i}-fund"] = fund_x.pk
     response = client.post(f"/admin/funds/fund/{fund_x.pk}/change/", data, follow=True)
-    assert "cannot fall below what was already called" in response.content.decode()
+    assert (
+        "The commitments would total 100.00, less than the fund has already called "
+        "(800000.00) or invested (0)."
+    ) in response.content.decode()
     assert Commitment.objects.get(pk=commitment.pk).amount == Decimal("1000000.00")
 
 

@@ -229,11 +229,17 @@ def test_capital_call_through_the_api_and_payment(api, manager_x, fund_x):
     assert sum(Decimal(a["amount"]) for a in response.data["allocations"]) == Decimal("250000.00")
     partner = response.data["allocations"][0]["limited_partner"]
     paid = api.post(
-        f"/api/v1/capital-calls/{response.data['id']}/record-payment/",
-        {"limited_partner": partner, "paid_amount": "250000.00", "paid_on": str(TODAY)},
+        "/api/v1/payments/",
+        {
+            "capital_call": response.data["id"],
+            "limited_partner": partner,
+            "amount": "250000.00",
+            "paid_on": str(TODAY),
+        },
     )
-    assert paid.status_code == 200
-    assert paid.data["allocations"][0]["status"] == "paid"
+    assert paid.status_code == 201, paid.data
+    call = api.get(f"/api/v1/capital-calls/{response.data['id']}/").data
+    assert call["allocations"][0]["status"] == "paid"
     over = api.post(
         "/api/v1/capital-calls/",
         {

@@ -304,21 +304,35 @@ def test_payments_mark_allocations_paid_partially_or_due(manager_x, fund_x):
         fund=fund_x, actor=manager_x, amount=Decimal("100.00"), call_date=TODAY, due_date=TODAY
     )
     allocation = call.allocations.get()
+    partner = allocation.limited_partner
     assert allocation.status == "due"
-    services.allocation_record_payment(
-        allocation=allocation, actor=manager_x, paid_amount=Decimal("40"), paid_on=TODAY
+    services.payment_record(
+        capital_call=call,
+        limited_partner=partner,
+        actor=manager_x,
+        amount=Decimal("40"),
+        paid_on=TODAY,
     )
     allocation.refresh_from_db()
-    assert allocation.status == "partial"
-    with pytest.raises(ValidationError):
-        services.allocation_record_payment(
-            allocation=allocation, actor=manager_x, paid_amount=Decimal("100.01"), paid_on=TODAY
+    assert (allocation.status, allocation.paid_amount) == ("partial", Decimal("40"))
+    with pytest.raises(ValidationError):  # 60.01 is more than the 60 unpaid
+        services.payment_record(
+            capital_call=call,
+            limited_partner=partner,
+            actor=manager_x,
+            amount=Decimal("60.01"),
+            paid_on=TODAY,
         )
-    services.allocation_record_payment(
-        allocation=allocation, actor=manager_x, paid_amount=Decimal("100"), paid_on=TODAY
+    services.payment_record(
+        capital_call=call,
+        limited_partner=partner,
+        actor=manager_x,
+        amount=Decimal("60"),
+        paid_on=TODAY,
     )
     allocation.refresh_from_db()
-    assert allocation.status == "paid"
+    assert (allocation.status, allocation.paid_amount) == ("paid", Decimal("100"))
+    assert allocation.payments.count() == 2
 
 
 # --- Valuations and exits -------------------------------------------------------------------

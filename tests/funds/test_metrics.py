@@ -17,7 +17,14 @@ from funds.metrics import (
     fund_figures,
     irr,
 )
-from funds.models import CapitalCall, CapitalCallAllocation, Exit, Investment, Valuation
+from funds.models import (
+    CapitalCall,
+    CapitalCallAllocation,
+    Exit,
+    Investment,
+    Payment,
+    Valuation,
+)
 from tests.factories import CommitmentFactory, DealFactory, FundFactory
 
 D = datetime.date
@@ -176,13 +183,10 @@ def _fund_with(paid: list[tuple[datetime.date, str]], committed="1000.00"):
         call = CapitalCall.objects.create(
             fund=fund, number=number, amount=Decimal(amount), call_date=day, due_date=day
         )
-        CapitalCallAllocation.objects.create(
-            call=call,
-            limited_partner=partner,
-            amount=Decimal(amount),
-            paid_amount=Decimal(amount),
-            paid_on=day,
+        allocation = CapitalCallAllocation.objects.create(
+            call=call, limited_partner=partner, amount=Decimal(amount)
         )
+        Payment.objects.create(allocation=allocation, amount=Decimal(amount), paid_on=day)
     return fund
 
 

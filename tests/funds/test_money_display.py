@@ -61,7 +61,7 @@ def test_call_detail_lists_the_allocations_in_full(client, manager_x, call_x):
     english = client.get(f"/calls/{call_x.pk}/", **ENGLISH).content.decode()
     assert "<th>CNY 100,100.00</th>" in english
     # the payment form still takes the plain figure
-    assert 'name="paid_amount" value="100100.00"' in english
+    assert 'name="amount" value="100100.00"' in english
 
 
 def test_fund_pages_show_short_amounts_with_the_full_figure_on_hover(

@@ -1,10 +1,12 @@
+"""Deal flow pages: the board, the table, the deal page and what is recorded on it."""
+
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,126 +16,21 @@ from core.idempotency import once_per_key
 from core.paging import get_page
 from core.redirects import redirect_next
 from funds import services
-from funds.choices import BOARD_STAGES, DealStage
+from funds.choices import BOARD_STAGES, REOPENABLE_STAGES, DealStage
 from funds.filtersets import DealFilterSet
 from funds.forms import (
-    CapitalCallForm,
     DealForm,
     DecisionForm,
     ExitForm,
     InvestmentForm,
     MoveForm,
-    PaymentForm,
-    ReferForm,
+    ReopenForm,
     ReviewForm,
     ValuationForm,
 )
-from funds.metrics import fund_figures
-from funds.models import CapitalCall, Deal, DealEvent, Fund, Investment
-from projects import views as project_views
-from projects.models import Project
-
-PAGE_SIZE = 25
-
-
-def _fund(request, pk) -> Fund:
-    return get_object_or_404(Fund.objects.visible_to(request.user).select_related("manager"), pk=pk)
-
-
-def _on_team(request, fund) -> bool:
-    return services.on_team(fund, request.user)
-
-
-@login_required
-def fund_list(request):
-    funds = (
-        Fund.objects.visible_to(request.user)
-        .select_related("manager")
-        .annotate(deal_count=Count("deals", distinct=True))
-    )
-    return render(request, "funds/fund_list.html", {"funds": funds})
-
-
-@login_required
-def fund_detail(request, pk, call_form=None):
-    fund = _fund(request, pk)
-    on_team = _on_team(request, fund)
-    context = {
-        "fund": fund,
-        "figures": fund_figures(fund),
-        "commitments": fund.commitments.select_related("limited_partner"),
-        "calls": fund.capital_calls.prefetch_related("allocations"),
-        "on_team": on_team,
-    }
-    if on_team:
-        context["call_form"] = call_form or CapitalCallForm(
-            initial={"call_date": timezone.localdate(), "due_date": timezone.localdate()}
-        )
-    return render(request, "funds/fund_detail.html", context, status=400 if call_form else 200)
-
-
-@login_required
-@require_POST
-@once_per_key
-def capital_call_create(request, pk):
-    fund = _fund(request, pk)
-    form = CapitalCallForm(request.POST)
-    call = apply_service(
-        request,
-        form,
-        lambda data: services.capital_call_create(fund=fund, actor=request.user, **data),
-        lambda call: _("Capital call %(number)d issued.") % {"number": call.number},
-    )
-    if call:
-        call.mailing.tell(request)
-        return redirect(call)
-    return fund_detail(request, pk, call_form=form)
-
-
-@login_required
-def capital_call_detail(request, pk):
-    call = get_object_or_404(
-        CapitalCall.objects.visible_to(request.user).select_related("fund"), pk=pk
-    )
-    allocations = call.allocations.select_related("limited_partner")
-    return render(
-        request,
-        "funds/call_detail.html",
-        {"call": call, "allocations": allocations, "on_team": _on_team(request, call.fund)},
-    )
-
-
-@login_required
-@require_POST
-@once_per_key
-def allocation_payment(request, pk, allocation):
-    call = get_object_or_404(CapitalCall.objects.visible_to(request.user), pk=pk)
-    item = get_object_or_404(call.allocations, pk=allocation)
-    form = PaymentForm(request.POST)
-
-    def action(data):
-        services.allocation_record_payment(allocation=item, actor=request.user, **data)
-
-    if not apply_service(request, form, action, _("Payment recorded.")):
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
-    return redirect(call)
-
-
-@login_required
-def call_notice(request, pk, allocation):
-    """The call notice of one limited partner: a page made for printing (or saving as PDF)."""
-    call = get_object_or_404(
-        CapitalCall.objects.visible_to(request.user).select_related("fund__manager"), pk=pk
-    )
-    item = get_object_or_404(call.allocations.select_related("limited_partner"), pk=allocation)
-    commitment = call.fund.commitments.filter(limited_partner=item.limited_partner).first()
-    return render(
-        request,
-        "funds/call_notice.html",
-        {"call": call, "allocation": item, "commitment": commitment},
-    )
+from funds.metrics import ratio
+from funds.models import Deal, DealEvent, Investment
+from funds.views.common import PAGE_SIZE, is_on_team, visible_fund
 
 
 def _board_deals(request, fund):
@@ -147,8 +44,8 @@ def _board_deals(request, fund):
 @login_required
 def board(request, pk):
     """The pipeline: a column per stage; each card moves by the same service as the API."""
-    fund = _fund(request, pk)
-    on_team = _on_team(request, fund)
+    fund = visible_fund(request, pk)
+    on_team = is_on_team(request, fund)
     deals = list(_board_deals(request, fund))
     columns = [
         {
@@ -178,7 +75,7 @@ def board(request, pk):
 @login_required
 @require_POST
 def deal_create(request, pk):
-    fund = _fund(request, pk)
+    fund = visible_fund(request, pk)
     form = DealForm(request.POST, fund=fund, user=request.user)
     deal = apply_service(
         request,
@@ -215,7 +112,7 @@ def deal_move(request, pk):
 @login_required
 def deal_table(request, pk):
     """The deals as a table with filters; ``?export=csv`` streams them as CSV."""
-    fund = _fund(request, pk)
+    fund = visible_fund(request, pk)
     queryset = _board_deals(request, fund).order_by("-created", "-id")
     filterset = DealFilterSet(request.GET or None, queryset=queryset)
     rows = filtered(filterset)
@@ -268,9 +165,12 @@ def deal_detail(request, pk, forms=None):
         ),
         pk=pk,
     )
-    on_team = _on_team(request, deal.fund)
+    on_team = is_on_team(request, deal.fund)
     forms = forms or {}
-    investments = deal.investments.select_related("exit").prefetch_related(Prefetch("valuations"))
+    investments = list(
+        deal.investments.select_related("exit").prefetch_related(Prefetch("valuations"))
+    )
+    exited = [i for i in investments if getattr(i, "exit", None) is not None]
     reviews = deal.reviews.select_related("reviewer")
     context = {
         "deal": deal,
@@ -280,6 +180,11 @@ def deal_detail(request, pk, forms=None):
         "criteria": deal.fund.criteria.all(),
         "decisions": deal.decisions.all(),
         "investments": investments,
+        # Realised MOIC of what was exited: proceeds / cost.
+        "realised_moic": ratio(
+            sum((i.exit.proceeds for i in exited), Decimal("0")),
+            sum((i.amount for i in exited), Decimal("0")),
+        ),
         "on_team": on_team,
     }
     if on_team:
@@ -294,6 +199,8 @@ def deal_detail(request, pk, forms=None):
             context["decision_form"] = forms.get("decision") or DecisionForm()
         if deal.stage in (DealStage.APPROVED, DealStage.INVESTED):
             context["investment_form"] = forms.get("investment") or InvestmentForm()
+        if deal.stage in REOPENABLE_STAGES:
+            context["reopen_form"] = forms.get("reopen") or ReopenForm()
         context["valuation_form"] = forms.get("valuation") or ValuationForm()
         context["exit_form"] = forms.get("exit") or ExitForm()
     return render(request, "funds/deal_detail.html", context, status=400 if forms else 200)
@@ -301,12 +208,26 @@ def deal_detail(request, pk, forms=None):
 
 def _deal_post(request, pk, key, form_class, action, success, **form_kwargs):
     deal = get_object_or_404(Deal.objects.visible_to(request.user).select_related("fund"), pk=pk)
-    if not _on_team(request, deal.fund):
+    if not is_on_team(request, deal.fund):
         raise PermissionDenied
     form = form_class(request.POST, **{k: v(deal) for k, v in form_kwargs.items()})
     if apply_service(request, form, lambda data: action(deal, form, data), success):
         return redirect(deal)
     return deal_detail(request, pk, forms={key: form})
+
+
+@login_required
+@require_POST
+def deal_reopen(request, pk):
+    """Take a declined deal back to screening, with the reason."""
+    return _deal_post(
+        request,
+        pk,
+        "reopen",
+        ReopenForm,
+        lambda deal, form, data: services.deal_reopen(deal=deal, actor=request.user, **data),
+        _("Deal reopened into screening."),
+    )
 
 
 @login_required
@@ -388,38 +309,3 @@ def exit_add(request, pk):
         ),
         _("Exit recorded."),
     )
-
-
-def project_deals_panel(request, project) -> str:
-    """The project page's section on the funds: its deals and the form to refer it."""
-    funds = Fund.objects.referable_by(request.user, project)
-    refer_form = getattr(request, "refer_form", None)
-    if refer_form is None and funds.exists():
-        refer_form = ReferForm(user=request.user, project=project)
-    deals = Deal.objects.visible_to(request.user).filter(project=project).select_related("fund")
-    if refer_form is None and not deals:
-        return ""
-    return render_to_string(
-        "funds/_project_deals.html",
-        {"project": project, "deals": deals, "refer_form": refer_form},
-        request=request,
-    )
-
-
-@login_required
-@require_POST
-def project_refer(request, pk):
-    """Hand the project over to a fund: a sourced deal, linked to the project."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    form = ReferForm(request.POST, user=request.user, project=project)
-    if apply_service(
-        request,
-        form,
-        lambda data: services.deal_refer_from_project(project=project, actor=request.user, **data),
-        lambda deal: _("Referred to %(fund)s as a sourced deal.") % {"fund": deal.fund},
-    ):
-        return redirect(project)
-    request.refer_form = form  # the project page's panel shows it with its errors
-    response = project_views.project_detail(request, pk)
-    response.status_code = 400
-    return response
