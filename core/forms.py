@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 
 class DateInput(forms.DateInput):
@@ -34,10 +35,27 @@ class ConstraintValidatedModelForm(forms.ModelForm):
             self._update_errors(error)
 
 
+def without_empty(data):
+    """The query data without blank values: a form's "all" option (``kind=``) means no
+    filter, not an invalid choice."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [value for value in values if str(value).strip()]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
+
+
 def filtered(filterset):
     """The filterset's rows when its filters are valid, else the unfiltered queryset: a bad
-    query string shows everything instead of failing."""
-    if filterset.is_bound and filterset.is_valid():
+    query string shows everything instead of failing. Blank parameters are dropped first,
+    so that an empty select does not void the other filters."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    filterset.data = without_empty(filterset.data)
+    for cached in ("_form", "_qs"):  # rebuilt from the cleaned data
+        filterset.__dict__.pop(cached, None)
+    if filterset.is_valid():
         return filterset.qs
     return filterset.queryset
 
