@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin, run_transition
 from core.forms import ConstraintValidatedModelForm
 from members import services
+from members.admin_confirm import confirm_then_run
 from members.models import (
     Alliance,
     Contact,
@@ -201,14 +202,20 @@ class MembershipAdmin(
 
     @admin.action(description=_("Expel (give the reason)"))
     def expel(self, request, queryset):
-        run_transition(
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda m: services.membership_expel(
-                membership=m, actor=request.user, reason=self._reason(request)
+            action="expel",
+            question=_("Expel these members?"),
+            warning=_(
+                "Expelled organisations leave the alliance and its directory. This cannot be "
+                "undone from here: give the reason, which is kept in the history."
             ),
-            _("%(count)d membership(s) expelled."),
+            service=lambda m, reason: services.membership_expel(
+                membership=m, actor=request.user, reason=reason
+            ),
+            success=_("%(count)d membership(s) expelled."),
         )
 
     @admin.action(description=_("Hand the chairman role to the selected member"))
@@ -217,15 +224,22 @@ class MembershipAdmin(
             self.message_user(
                 request, _("Select exactly one membership to hand the chair to."), level="error"
             )
-            return
-        run_transition(
+            return None
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda m: services.membership_hand_over_chair(
-                membership=m, actor=request.user, comment=self._reason(request)
+            action="hand_over_chair",
+            question=_("Hand the chairman role over?"),
+            warning=_(
+                "The selected member becomes the chairman unit; the present chairman unit "
+                "becomes a governing unit. Give the reason (the council's decision), which is "
+                "kept in the history of both memberships."
             ),
-            _("The chairman role was handed over."),
+            service=lambda m, reason: services.membership_hand_over_chair(
+                membership=m, actor=request.user, comment=reason
+            ),
+            success=_("The chairman role was handed over."),
         )
 
 
@@ -305,12 +319,18 @@ class MembershipApplicationAdmin(AllianceChoicesMixin, ScopedAdminMixin, SimpleH
 
     @admin.action(description=_("Reject the selected applications (give the reason)"))
     def reject(self, request, queryset):
-        run_transition(
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda a: services.application_reject(
-                application=a, actor=request.user, reason=request.POST.get("reason", "")
+            action="reject",
+            question=_("Reject these applications?"),
+            warning=_(
+                "Each applicant is told by e-mail and on its status page, with the reason "
+                "you give here."
             ),
-            _("%(count)d application(s) rejected."),
+            service=lambda a, reason: services.application_reject(
+                application=a, actor=request.user, reason=reason
+            ),
+            success=_("%(count)d application(s) rejected."),
         )
