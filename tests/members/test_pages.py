@@ -33,7 +33,9 @@ def test_alliance_page_shows_chairman_governing_units_and_directory(client, alli
         withdrawal_reason="x",
         organization__name="已退出单位",
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/").content.decode()
+    # Chinese names: English readers see the organisations' English names.
+    page = client.get(f"/alliances/{alliance_a.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
     for name in (chair.organization.name, invited.organization.name, member.organization.name):
         assert name in page
     assert gone.organization.name not in page
@@ -44,7 +46,9 @@ def test_directory_search(client, alliance_a):
     MembershipFactory(
         alliance=alliance_a, organization__name="广州某公司", organization__city="广州"
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/", {"q": "研究所"}).content.decode()
+    page = client.get(
+        f"/alliances/{alliance_a.slug}/", {"q": "研究所"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert "大连某研究所" in page
     assert "广州某公司" not in page
 
@@ -183,6 +187,8 @@ def test_directory_filters_by_kind(client, alliance_a):
     MembershipFactory(
         alliance=alliance_a, organization__name="某公司", organization__kind="enterprise"
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/", {"kind": "enterprise"}).content.decode()
+    page = client.get(
+        f"/alliances/{alliance_a.slug}/", {"kind": "enterprise"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert "某公司" in page
     assert "某研究所" not in page
