@@ -17,6 +17,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _display_name(obj) -> str:
+    return obj.display_name
+
+
+def names_in_language(form) -> None:
+    """Drop-downs of records with a name in two languages (``display_name``) show the
+    reader's one: the English name to English readers where there is one."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset.model, "display_name"):
+            field.label_from_instance = _display_name
+
+
 class ConstraintValidatedModelForm(forms.ModelForm):
     """Validates every model constraint, even those touching fields the form leaves out.
 
@@ -24,6 +37,10 @@ class ConstraintValidatedModelForm(forms.ModelForm):
     say); the database would then refuse the save with an error page. Here the form shows
     the constraint's message instead.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names_in_language(self)
 
     def _post_clean(self):
         super()._post_clean()
@@ -51,10 +68,12 @@ def filtered(filterset):
     query string shows everything instead of failing. Blank parameters are dropped first,
     so that an empty select does not void the other filters."""
     if not filterset.is_bound:
+        names_in_language(filterset.form)
         return filterset.queryset
     filterset.data = without_empty(filterset.data)
     for cached in ("_form", "_qs"):  # rebuilt from the cleaned data
         filterset.__dict__.pop(cached, None)
+    names_in_language(filterset.form)
     if filterset.is_valid():
         return filterset.qs
     return filterset.queryset
