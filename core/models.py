@@ -57,3 +57,8 @@ class StatusChange(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status)
+
+    @property
+    def transition_label(self) -> str:
+        """ "Pilot → Industrialization" by the statuses' names (— for the first entry)."""
+        return f"{self.from_label or '—'} → {self.to_label}"

@@ -10,6 +10,7 @@ from core.admin import ScopedAdminMixin, run_transition
 from core.forms import ConstraintValidatedModelForm
 from members import services
 from members.admin_confirm import confirm_then_run
+from members.choices import MembershipRole
 from members.models import (
     Alliance,
     Contact,
@@ -37,6 +38,12 @@ class ImportForUserMixin(ImportExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+def _role_label(value: str) -> str:
+    if not value:
+        return "—"
+    return str(MembershipRole(value).label) if value in MembershipRole.values else value
 
 
 class TermEndingFilter(admin.SimpleListFilter):
@@ -78,6 +85,10 @@ class AllianceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser decides who serves an alliance.
         return () if request.user.is_superuser else ("secretariat", "slug")
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug is not in the form: prepopulating it would break the page.
+        return self.prepopulated_fields if request.user.is_superuser else {}
 
 
 class MembershipInline(AllianceChoicesMixin, admin.TabularInline):
@@ -245,7 +256,15 @@ class MembershipAdmin(
 
 @admin.register(MembershipEvent)
 class MembershipEventAdmin(admin.ModelAdmin):
-    list_display = ("membership", "from_status", "to_status", "from_role", "to_role", "actor", "at")
+    list_display = (
+        "membership",
+        "from_label",
+        "to_label",
+        "from_role_label",
+        "to_role_label",
+        "actor",
+        "at",
+    )
     list_filter = ("to_status",)
     list_select_related = ("membership__organization", "membership__alliance", "actor")
     search_fields = ("membership__organization__name", "comment")
@@ -256,6 +275,23 @@ class MembershipEventAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .filter(membership__in=Membership.objects.editable_by(request.user))
         )
+
+    # Statuses and roles by their names, never their stored codes.
+    @admin.display(description=_("from"), ordering="from_status")
+    def from_label(self, event):
+        return event.from_label or "—"
+
+    @admin.display(description=_("to"), ordering="to_status")
+    def to_label(self, event):
+        return event.to_label
+
+    @admin.display(description=_("from role"), ordering="from_role")
+    def from_role_label(self, event):
+        return _role_label(event.from_role)
+
+    @admin.display(description=_("to role"), ordering="to_role")
+    def to_role_label(self, event):
+        return _role_label(event.to_role)
 
     def has_add_permission(self, request):
         return False

@@ -337,4 +337,4 @@ class MembershipEvent(StatusChange):
         verbose_name_plural = _("membership events")
 
     def __str__(self):
-        return f"{self.membership}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.membership}: {self.transition_label}"
