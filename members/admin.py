@@ -10,7 +10,7 @@ from core.admin import ScopedAdminMixin, run_transition
 from core.forms import ConstraintValidatedModelForm
 from members import services
 from members.admin_confirm import confirm_then_run
-from members.choices import MembershipRole
+from members.choices import MembershipRole, MembershipStatus
 from members.models import (
     Alliance,
     Contact,
@@ -44,6 +44,20 @@ def _role_label(value: str) -> str:
     if not value:
         return "—"
     return str(MembershipRole(value).label) if value in MembershipRole.values else value
+
+
+class ToStatusFilter(admin.SimpleListFilter):
+    """The events' new status, offered by its name (the column stores the code)."""
+
+    title = _("to")
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return MembershipStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(to_status=value) if value else queryset
 
 
 class TermEndingFilter(admin.SimpleListFilter):
@@ -265,7 +279,7 @@ class MembershipEventAdmin(admin.ModelAdmin):
         "actor",
         "at",
     )
-    list_filter = ("to_status",)
+    list_filter = (ToStatusFilter,)
     list_select_related = ("membership__organization", "membership__alliance", "actor")
     search_fields = ("membership__organization__name", "comment")
 
