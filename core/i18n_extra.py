@@ -11,4 +11,6 @@ THIRD_PARTY_MSGIDS = (
     gettext_noop("Search %(name)s"),
     gettext_noop("Filter by %(field_name)s"),
     gettext_noop("Hold down “Control”, or “Command” on a Mac, to select more than one."),
+    # django-import-export: its Chinese for this one is garbled
+    gettext_noop("Some rows failed to validate"),
 )
