@@ -1,20 +1,23 @@
 """Form bases shared by the apps."""
 
+import datetime
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker, with the ISO value it expects."""
+    """The browser's date picker, with the ISO value it expects; no date before 1900."""
 
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"min": EARLIEST_DATE.isoformat(), **(kwargs.pop("attrs", None) or {})}
+        super().__init__(format="%Y-%m-%d", attrs=attrs, **kwargs)
 
 
 def _display_name(obj) -> str:
@@ -50,6 +53,27 @@ class ConstraintValidatedModelForm(forms.ModelForm):
             self.instance.validate_constraints()
         except ValidationError as error:
             self._update_errors(error)
+
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+def check_date_range(value, *, latest=None, earliest=EARLIEST_DATE):
+    """Refuse a date before ``earliest`` (1 January 1900) or after ``latest`` (when given):
+    a year typed as 2099 or 0202 is a slip of the keyboard, not a fact."""
+    if value is None:
+        return value
+    if value < earliest:
+        raise ValidationError(
+            _("The date cannot be before %(date)s.") % {"date": earliest.isoformat()},
+            code="date_too_early",
+        )
+    if latest is not None and value > latest:
+        raise ValidationError(
+            _("The date cannot be after %(date)s.") % {"date": latest.isoformat()},
+            code="date_too_late",
+        )
+    return value
 
 
 def without_empty(data):
