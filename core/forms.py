@@ -1,11 +1,14 @@
 """Form bases and fields shared by the apps."""
 
+import datetime
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.idempotency import mark_done
 from core.validation import validate_date_range, validate_no_nul
@@ -14,12 +17,26 @@ SEARCH_MAX_LENGTH = 200
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker, with the ISO value it expects."""
+    """The browser's date picker, with the ISO value it expects; no date before 1900."""
 
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"min": EARLIEST_DATE.isoformat(), **(kwargs.pop("attrs", None) or {})}
+        super().__init__(format="%Y-%m-%d", attrs=attrs, **kwargs)
+
+
+def _display_name(obj) -> str:
+    return obj.display_name
+
+
+def names_in_language(form) -> None:
+    """Drop-downs of records with a name in two languages (``display_name``) show the
+    reader's one: the English name to English readers where there is one."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset.model, "display_name"):
+            field.label_from_instance = _display_name
 
 
 class DateField(forms.DateField):
@@ -41,7 +58,7 @@ class SearchField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
-        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("label", gettext_lazy("Search"))
         super().__init__(**kwargs)
 
 
@@ -62,6 +79,10 @@ class ConstraintValidatedModelForm(forms.ModelForm):
     the constraint's message instead.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names_in_language(self)
+
     def _post_clean(self):
         super()._post_clean()
         if self.errors:
@@ -72,10 +93,50 @@ class ConstraintValidatedModelForm(forms.ModelForm):
             self._update_errors(error)
 
 
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+def check_date_range(value, *, latest=None, earliest=EARLIEST_DATE):
+    """Refuse a date before ``earliest`` (1 January 1900) or after ``latest`` (when given):
+    a year typed as 2099 or 0202 is a slip of the keyboard, not a fact."""
+    if value is None:
+        return value
+    if value < earliest:
+        raise ValidationError(
+            _("The date cannot be before %(date)s.") % {"date": earliest.isoformat()},
+            code="date_too_early",
+        )
+    if latest is not None and value > latest:
+        raise ValidationError(
+            _("The date cannot be after %(date)s.") % {"date": latest.isoformat()},
+            code="date_too_late",
+        )
+    return value
+
+
+def without_empty(data):
+    """The query data without blank values: a form's "all" option (``kind=``) means no
+    filter, not an invalid choice."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [value for value in values if str(value).strip()]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
+
+
 def filtered(filterset):
     """The filterset's rows when its filters are valid, else the unfiltered queryset: a bad
-    query string shows everything instead of failing."""
-    if filterset.is_bound and filterset.is_valid():
+    query string shows everything instead of failing. Blank parameters are dropped first,
+    so that an empty select does not void the other filters."""
+    if not filterset.is_bound:
+        names_in_language(filterset.form)
+        return filterset.queryset
+    filterset.data = without_empty(filterset.data)
+    for cached in ("_form", "_qs"):  # rebuilt from the cleaned data
+        filterset.__dict__.pop(cached, None)
+    names_in_language(filterset.form)
+    if filterset.is_valid():
         return filterset.qs
     return filterset.queryset
 

@@ -64,6 +64,11 @@ class StatusChange(models.Model):
     def to_label(self) -> str:
         return self._label(self.to_status)
 
+    @property
+    def transition_label(self) -> str:
+        """ "Pilot → Industrialization" by the statuses' names (— for the first entry)."""
+        return f"{self.from_label or '—'} → {self.to_label}"
+
 
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("queued")

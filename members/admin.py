@@ -13,6 +13,8 @@ from core.admin import (
 )
 from core.forms import ConstraintValidatedModelForm
 from members import services
+from members.admin_confirm import confirm_then_run
+from members.choices import MembershipRole, MembershipStatus
 from members.models import (
     Alliance,
     Contact,
@@ -30,6 +32,26 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason or comment"), required=False, widget=forms.TextInput(attrs={"size": 40})
     )
+
+
+def _role_label(value: str) -> str:
+    if not value:
+        return "—"
+    return str(MembershipRole(value).label) if value in MembershipRole.values else value
+
+
+class ToStatusFilter(admin.SimpleListFilter):
+    """The events' new status, offered by its name (the column stores the code)."""
+
+    title = _("to")
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return MembershipStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(to_status=value) if value else queryset
 
 
 class TermEndingFilter(admin.SimpleListFilter):
@@ -203,14 +225,20 @@ class MembershipAdmin(
 
     @admin.action(description=_("Expel (give the reason)"))
     def expel(self, request, queryset):
-        run_transition(
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda m: services.membership_expel(
-                membership=m, actor=request.user, reason=self._reason(request)
+            action="expel",
+            question=_("Expel these members?"),
+            warning=_(
+                "Expelled organisations leave the alliance and its directory. This cannot be "
+                "undone from here: give the reason, which is kept in the history."
             ),
-            _("%(count)d membership(s) expelled."),
+            service=lambda m, reason: services.membership_expel(
+                membership=m, actor=request.user, reason=reason
+            ),
+            success=_("%(count)d membership(s) expelled."),
         )
 
     @admin.action(description=_("Hand the chairman role to the selected member"))
@@ -219,27 +247,59 @@ class MembershipAdmin(
             self.message_user(
                 request, _("Select exactly one membership to hand the chair to."), level="error"
             )
-            return
-        run_transition(
+            return None
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda m: services.membership_hand_over_chair(
-                membership=m, actor=request.user, comment=self._reason(request)
+            action="hand_over_chair",
+            question=_("Hand the chairman role over?"),
+            warning=_(
+                "The selected member becomes the chairman unit; the present chairman unit "
+                "becomes a governing unit. Give the reason (the council's decision), which is "
+                "kept in the history of both memberships."
             ),
-            _("The chairman role was handed over."),
+            service=lambda m, reason: services.membership_hand_over_chair(
+                membership=m, actor=request.user, comment=reason
+            ),
+            success=_("The chairman role was handed over."),
         )
 
 
 @admin.register(MembershipEvent)
 class MembershipEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("membership", "from_status", "to_status", "from_role", "to_role", "actor", "at")
-    list_filter = ("to_status",)
+    list_display = (
+        "membership",
+        "from_label",
+        "to_label",
+        "from_role_label",
+        "to_role_label",
+        "actor",
+        "at",
+    )
+    list_filter = (ToStatusFilter,)
     list_select_related = ("membership__organization", "membership__alliance", "actor")
     search_fields = ("membership__organization__name", "comment")
 
     def scope(self, queryset, user):
         return queryset.filter(membership__in=Membership.objects.editable_by(user))
+
+    # Statuses and roles by their names, never their stored codes.
+    @admin.display(description=_("from"), ordering="from_status")
+    def from_label(self, event):
+        return event.from_label or "—"
+
+    @admin.display(description=_("to"), ordering="to_status")
+    def to_label(self, event):
+        return event.to_label
+
+    @admin.display(description=_("from role"), ordering="from_role")
+    def from_role_label(self, event):
+        return _role_label(event.from_role)
+
+    @admin.display(description=_("to role"), ordering="to_role")
+    def to_role_label(self, event):
+        return _role_label(event.to_role)
 
     def has_add_permission(self, request):
         return False
@@ -303,12 +363,18 @@ class MembershipApplicationAdmin(AllianceChoicesMixin, ScopedAdminMixin, SimpleH
 
     @admin.action(description=_("Reject the selected applications (give the reason)"))
     def reject(self, request, queryset):
-        run_transition(
+        return confirm_then_run(
             self,
             request,
             queryset,
-            lambda a: services.application_reject(
-                application=a, actor=request.user, reason=request.POST.get("reason", "")
+            action="reject",
+            question=_("Reject these applications?"),
+            warning=_(
+                "Each applicant is told by e-mail and on its status page, with the reason "
+                "you give here."
             ),
-            _("%(count)d application(s) rejected."),
+            service=lambda a, reason: services.application_reject(
+                application=a, actor=request.user, reason=reason
+            ),
+            success=_("%(count)d application(s) rejected."),
         )

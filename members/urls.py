@@ -10,4 +10,5 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("join/", views.apply, name="apply"),
     path("join/thanks/", views.apply_done, name="apply_done"),
+    path("join/status/<str:token>/", views.apply_status, name="apply_status"),
 ]

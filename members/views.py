@@ -6,16 +6,25 @@ from django.utils.translation import gettext as _
 from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
-from core.paging import get_page
+from core.lists import paginate, sort
+from core.notify import notify_on_commit
 from core.panels import render_panels
 from core.throttling import throttle_posts
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
 from members.forms import MembershipApplicationForm
-from members.models import Alliance, Membership, Organization
+from members.models import Alliance, Membership, MembershipApplication, Organization
 
 DIRECTORY_PAGE_SIZE = 25
+# ?ordering= keys of the member directory and the fields behind them.
+DIRECTORY_COLUMNS = {
+    "name": "organization__name",
+    "kind": ("organization__kind", "organization__name"),
+    "city": ("organization__city", "organization__name"),
+    "role": ("role", "organization__name"),
+    "joined": ("joined_on", "organization__name"),
+}
 
 
 def _active(prefix: str = "") -> Q:
@@ -66,10 +75,10 @@ def alliance_detail(request, slug):
     chairman = next((m for m in council if m.role == MembershipRole.CHAIRMAN), None)
     governing = [m for m in council if m.role != MembershipRole.CHAIRMAN]
     directory = MembershipFilterSet(
-        request.GET or None,
-        queryset=active.select_related("organization").order_by("organization__name"),
+        request.GET or None, queryset=active.select_related("organization")
     )
-    page = get_page(request, filtered(directory), DIRECTORY_PAGE_SIZE)
+    rows, sorting = sort(filtered(directory), request, DIRECTORY_COLUMNS, default="name")
+    page = paginate(request, rows, DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "members/alliance_detail.html",
@@ -79,6 +88,7 @@ def alliance_detail(request, slug):
             "governing": governing,
             "directory": directory,
             "page": page,
+            "sorting": sorting,
             "q": request.GET.get("q", ""),
             "kinds": OrganizationKind.choices,
             "kind": request.GET.get("kind", ""),
@@ -123,6 +133,7 @@ def apply(request, slug=None):
             _("Your application was received."),
         )
         if application:
+            _confirm_by_mail(request, application)
             request.session["application_id"] = application.pk
             return redirect(reverse("members:apply_done"))
     else:
@@ -130,9 +141,38 @@ def apply(request, slug=None):
     return render(request, "members/application_form.html", {"form": form, "alliance": alliance})
 
 
-def apply_done(request):
-    return render(
-        request,
-        "members/application_done.html",
-        {"message": _("Thank you. The alliance's secretariat will review your application.")},
+def _confirm_by_mail(request, application: MembershipApplication) -> None:
+    notify_on_commit(
+        subject=_("Application %(reference)s received") % {"reference": application.reference},
+        body=_(
+            "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
+            "been received under the reference %(reference)s. The alliance's secretariat will "
+            "review it.\n\nFollow its status at %(link)s (keep this link private).\n"
+        )
+        % {
+            "name": application.contact_name,
+            "organization": application.organization_name,
+            "alliance": application.alliance.display_name,
+            "reference": application.reference,
+            "link": request.build_absolute_uri(application.get_status_url()),
+        },
+        recipients=[application.contact_email],
     )
+
+
+def apply_done(request):
+    """The confirmation after the join form: reference number and private status link."""
+    application = (
+        MembershipApplication.objects.select_related("alliance")
+        .filter(pk=request.session.get("application_id"))
+        .first()
+    )
+    return render(request, "members/application_done.html", {"application": application})
+
+
+def apply_status(request, token):
+    """The applicant's private status page: pending, approved, or rejected with the reason."""
+    application = get_object_or_404(
+        MembershipApplication.objects.select_related("alliance"), status_token=token
+    )
+    return render(request, "members/application_status.html", {"application": application})

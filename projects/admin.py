@@ -53,6 +53,7 @@ class IPItemInline(ReadOnlyInline):
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ("name", "content_type", "size", "created")
+    readonly_fields = ("created",)  # not editable: the add page would otherwise fail
 
 
 class EventInline(ReadOnlyInline):

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConstraintValidatedModelForm, DateField, DateInput
+from core.forms import ConstraintValidatedModelForm, DateField, DateInput, check_date_range
 from members import roles
 from members.models import Alliance, Organization
 from projects.choices import Cooperation, ProjectStage
@@ -108,7 +108,15 @@ class IPItemForm(forms.ModelForm):
     class Meta:
         model = IPItem
         fields = ["number", "title", "jurisdiction", "legal_status", "filed_on"]
-        widgets = {"filed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"filed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_filed_on(self):
+        # A patent is filed on a past day: never in the future, never before 1900.
+        return check_date_range(self.cleaned_data.get("filed_on"), latest=timezone.localdate())
 
 
 class BaseIPItemFormSet(forms.BaseInlineFormSet):

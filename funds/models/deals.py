@@ -142,7 +142,7 @@ class DealEvent(StatusChange):
         verbose_name_plural = _("deal events")
 
     def __str__(self):
-        return f"{self.deal}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.deal}: {self.transition_label}"
 
 
 class DealChildQuerySet(FundScopedQuerySet):

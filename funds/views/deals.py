@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -97,6 +98,8 @@ def deal_create(request, pk):
 @require_POST
 def deal_move(request, pk):
     deal = get_object_or_404(Deal.objects.visible_to(request.user), pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return _move_as_json(request, deal)
     form = MoveForm(request.POST, deal=deal, prefix=f"d{deal.pk}")
 
     def action(data):
@@ -107,6 +110,23 @@ def deal_move(request, pk):
             for text in errors:
                 messages.error(request, f"{deal.company}: {text}")
     return redirect_next(request, deal)
+
+
+def _move_as_json(request, deal):
+    """The board's drag and drop: the service decides; a refusal answers its message."""
+    try:
+        services.deal_move(
+            deal=deal,
+            actor=request.user,
+            stage=request.POST.get("stage", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except PermissionDenied as error:
+        return JsonResponse({"errors": [str(error)]}, status=403)
+    except ValidationError as error:
+        return JsonResponse({"errors": error.messages}, status=400)
+    messages.success(request, _("Deal moved."))
+    return JsonResponse({"message": _("Deal moved.")})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import StatusChange, TimeStampedModel
+from core.templatetags.names import in_language
 from members import roles
 from members.choices import (
     CURRENT_STATUSES,
@@ -62,6 +63,11 @@ class Alliance(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the English name for English readers)."""
+        return in_language(self.name, self.name_en)
 
     def get_absolute_url(self):
         return reverse("members:alliance", kwargs={"slug": self.slug})
@@ -179,6 +185,11 @@ class Organization(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the English name for English readers)."""
+        return in_language(self.name, self.name_en)
 
     def get_absolute_url(self):
         return reverse("members:organization", kwargs={"pk": self.pk})
@@ -326,4 +337,4 @@ class MembershipEvent(StatusChange):
         verbose_name_plural = _("membership events")
 
     def __str__(self):
-        return f"{self.membership}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.membership}: {self.transition_label}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, Trim
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -109,6 +112,11 @@ class MembershipApplicationQuerySet(models.QuerySet):
         return self.filter(alliance_id__in=roles.served_alliance_ids(user))
 
 
+def new_status_token() -> str:
+    """An unguessable key to an application's status page (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
 class MembershipApplication(TimeStampedModel):
     """A request to join an alliance, sent from the public form; the secretariat decides."""
 
@@ -163,6 +171,15 @@ class MembershipApplication(TimeStampedModel):
         related_name="application",
     )
 
+    status_token = models.CharField(
+        _("status link key"),
+        max_length=64,
+        unique=True,
+        default=new_status_token,
+        editable=False,
+        help_text=_("The private key in the applicant's status link."),
+    )
+
     objects = MembershipApplicationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -190,6 +207,14 @@ class MembershipApplication(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization_name} → {self.alliance}"
+
+    @property
+    def reference(self) -> str:
+        """The number the applicant quotes: year of filing and sequence, ``SQ-2026-000042``."""
+        return f"SQ-{self.created:%Y}-{self.pk:06d}" if self.pk else ""
+
+    def get_status_url(self) -> str:
+        return reverse("members:apply_status", kwargs={"token": self.status_token})
 
     def clean(self):
         self.organization_name = (self.organization_name or "").strip()

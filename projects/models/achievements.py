@@ -403,7 +403,7 @@ class AchievementEvent(StatusChange):
         verbose_name_plural = _("achievement events")
 
     def __str__(self):
-        return f"{self.achievement}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.achievement}: {self.transition_label}"
 
 
 # --- The industrial chain ------------------------------------------------------------------

@@ -230,7 +230,7 @@ class ProjectEvent(StatusChange):
         verbose_name_plural = _("project events")
 
     def __str__(self):
-        return f"{self.project}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.project}: {self.transition_label}"
 
 
 class MilestoneQuerySet(models.QuerySet):

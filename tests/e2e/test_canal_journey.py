@@ -29,7 +29,7 @@ D = datetime.date
 def test_analyst_follows_a_thread_from_the_funnel_to_its_exit(
     new_page, language, analyst, alliance_a
 ):
-    firm = OrganizationFactory(name="联泓E2E", kind="enterprise")
+    firm = OrganizationFactory(name="联泓E2E", name_en="", kind="enterprise")
     MembershipFactory(alliance=alliance_a, organization=firm)
     achievement = member_achievement(
         OrganizationFactory(name="大连所E2E"), alliance_a, status="accepted", title="DMTO E2E"

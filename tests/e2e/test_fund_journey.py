@@ -36,7 +36,11 @@ def test_fund_manager_takes_a_deal_from_the_board_to_an_investment(new_page, lan
     fund = FundFactory(name="先进材料产业基金E2E", team=[lead, colleague])
     CommitmentFactory(fund=fund, amount="900000000.00")
     deal = DealFactory(
-        fund=fund, owner=lead, company__name="聚乳酸科技E2E", requested_amount="60000000.00"
+        fund=fund,
+        owner=lead,
+        company__name="聚乳酸科技E2E",
+        company__name_en="",
+        requested_amount="60000000.00",
     )
 
     page = new_page()

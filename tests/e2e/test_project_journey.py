@@ -18,7 +18,7 @@ STAGE = {
 def test_project_from_accepted_achievement_to_product_and_canal(
     new_page, language, secretariat_a, accepted_a, alliance_a
 ):
-    levima = OrganizationFactory(name="联泓新材料E2E", kind="enterprise")
+    levima = OrganizationFactory(name="联泓新材料E2E", name_en="", kind="enterprise")
     MembershipFactory(alliance=alliance_a, organization=levima)
     ContactFactory(organization=levima, user=UserFactory(username="ent_e2e"))
 

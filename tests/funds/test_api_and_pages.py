@@ -311,4 +311,4 @@ def test_call_notice_page(client, manager_x, fund_x):
     client.force_login(manager_x)
     page = client.get(f"/calls/{call.pk}/notices/{allocation.pk}/").content.decode()
     assert "99.99" in page
-    assert allocation.limited_partner.name in page
+    assert allocation.limited_partner.display_name in page  # the reader's language

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_home_lists_alliances_with_chairman_and_counts(client, alliance_a):
     chair = MembershipFactory(alliance=alliance_a, role=MembershipRole.CHAIRMAN)
     MembershipFactory.create_batch(2, alliance=alliance_a)
-    page = client.get("/").content.decode()
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert alliance_a.name in page
     assert chair.organization.name in page
 
@@ -33,7 +33,9 @@ def test_alliance_page_shows_chairman_governing_units_and_directory(client, alli
         withdrawal_reason="x",
         organization__name="已退出单位",
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/").content.decode()
+    # Chinese names: English readers see the organisations' English names.
+    page = client.get(f"/alliances/{alliance_a.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
     for name in (chair.organization.name, invited.organization.name, member.organization.name):
         assert name in page
     assert gone.organization.name not in page
@@ -44,7 +46,9 @@ def test_directory_search(client, alliance_a):
     MembershipFactory(
         alliance=alliance_a, organization__name="广州某公司", organization__city="广州"
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/", {"q": "研究所"}).content.decode()
+    page = client.get(
+        f"/alliances/{alliance_a.slug}/", {"q": "研究所"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert "大连某研究所" in page
     assert "广州某公司" not in page
 
@@ -68,7 +72,8 @@ def test_unknown_alliance_is_404(client):
 
 
 def test_organisation_page_of_a_member(client, org_a, alliance_a):
-    page = client.get(f"/organizations/{org_a.pk}/").content.decode()
+    page = client.get(f"/organizations/{org_a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
     assert org_a.name in page
     assert alliance_a.name in page
 
@@ -172,7 +177,7 @@ def test_home_orders_alliances_by_founding_date(client):
 
     AllianceFactory(name="后成立联盟", founded_on=datetime.date(2021, 1, 1))
     AllianceFactory(name="先成立联盟", founded_on=datetime.date(2018, 1, 1))
-    page = client.get("/").content.decode()
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert page.index("先成立联盟") < page.index("后成立联盟")
 
 
@@ -183,6 +188,19 @@ def test_directory_filters_by_kind(client, alliance_a):
     MembershipFactory(
         alliance=alliance_a, organization__name="某公司", organization__kind="enterprise"
     )
-    page = client.get(f"/alliances/{alliance_a.slug}/", {"kind": "enterprise"}).content.decode()
+    page = client.get(
+        f"/alliances/{alliance_a.slug}/", {"kind": "enterprise"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert "某公司" in page
     assert "某研究所" not in page
+
+
+def test_english_readers_see_english_names_on_home_and_organisation_pages(
+    client, org_a, alliance_a
+):
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert alliance_a.name_en in home
+    assert alliance_a.name not in home
+    page = client.get(f"/organizations/{org_a.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert org_a.name_en in page
+    assert org_a.name not in page

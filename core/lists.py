@@ -1,0 +1,51 @@
+"""Sorting and paging of the portal's lists, driven by the query string.
+
+``?ordering=name`` sorts ascending, ``?ordering=-name`` descending. Each list names the keys
+it accepts and the model fields behind them (a whitelist): any other value is ignored, so a
+hand-made URL can neither sort by a hidden field nor cause an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page
+
+from core.paging import get_page
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The ordering a list applies: ``key`` (public name) and its direction."""
+
+    key: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+
+def sort(queryset, request, columns: dict[str, str | tuple[str, ...]], default: str):
+    """``queryset`` ordered by ``?ordering=`` when its key is in ``columns``, else by
+    ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
+
+    The primary key closes each ordering, so that pages never repeat or skip a row.
+    """
+    requested = (request.GET.get("ordering") or "").strip()
+    key = requested.removeprefix("-")
+    if key not in columns:
+        requested, key = default, default.removeprefix("-")
+    descending = requested.startswith("-")
+    fields = columns[key]
+    fields = (fields,) if isinstance(fields, str) else fields
+    order = [f"-{field}" if descending else field for field in fields]
+    return queryset.order_by(*order, "-pk" if descending else "pk"), Sorting(key, descending)
+
+
+def paginate(request, rows, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of ``rows`` (the last one for a page number past the end; an
+    absurd page number never reaches the database: ``core.paging``)."""
+    return get_page(request, rows, per_page)
