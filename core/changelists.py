@@ -9,6 +9,8 @@ redirect to ``?e=1`` (the export turns it into a 400, see ``core.admin``).
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -67,7 +69,8 @@ class ChangeListGuard:
         for value in values:
             for item in value.split(",") if lookup == "in" else [value]:
                 try:
-                    field.to_python(item)
+                    # The validators too: an IP address field checks only there.
+                    field.run_validators(field.to_python(item))
                     valid = allowed is None or item.lower() in allowed
                 except (ValidationError, ValueError, TypeError, OverflowError):
                     valid = False
@@ -110,6 +113,30 @@ class GuardedChangeListMixin:
 
     def get_changelist(self, request, **kwargs):
         return guarded(super().get_changelist(request, **kwargs))
+
+    def get_search_fields(self, request):
+        """The search fields that can hold the search term: an IP address field is searched
+        only for an address (PostgreSQL refuses ``inet`` text that is none, a 500)."""
+        fields = super().get_search_fields(request)
+        term = request.GET.get("q", "").strip()
+        return [name for name in fields if _searchable(self.model, name, term)]
+
+
+def _searchable(model, name: str, term: str) -> bool:
+    path = name.lstrip("^=@").split("__")
+    for cut in range(len(path), 0, -1):
+        try:
+            field = get_fields_from_path(model, "__".join(path[:cut]))[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            continue
+        if field.get_internal_type() != "GenericIPAddressField":
+            return True
+        try:
+            ipaddress.ip_address(term)
+        except ValueError:
+            return False
+        return True
+    return True
 
 
 def guard_registered_admins(site) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS
@@ -33,6 +34,7 @@ from funds.models import (
     Exit,
     Fund,
     Investment,
+    Payment,
     Valuation,
 )
 from members import services as member_services
@@ -234,6 +236,22 @@ def _capital_call(world):
     return Target(call, ("甲基金秘", "甲出资用途秘"))
 
 
+@builds(Payment)
+def _payment(world):
+    call = world.get(CapitalCall).obj
+    fund, manager, _deal = _fund_world(world)
+    allocation = call.allocations.get()
+    payment = fund_services.payment_record(
+        capital_call=call,
+        limited_partner=allocation.limited_partner,
+        actor=manager,
+        amount=Decimal("10.00"),
+        paid_on=call.call_date,
+        reference="甲付款凭证秘",
+    )
+    return Target(payment, ("甲付款凭证秘",))
+
+
 @builds(Deal)
 def _deal(world):
     _fund, _manager, deal = _fund_world(world)
@@ -368,4 +386,35 @@ def _task_result(world):
         exception_class_path="",
         traceback="甲任务错误秘",
     )
-    return Target(result, (str(result.id), "甲任务错误秘"))
+    # Not its id: the crawler's own URLs carry it (and a page may echo its URL back).
+    return Target(result, ("甲任务错误秘",))
+
+
+# --- failed logins (django-axes): the superuser's alone --------------------------------------
+
+
+def _login_record(model, **extra):
+    record = model.objects.create(
+        username="alpha_login_secret",
+        ip_address="10.1.2.3",
+        user_agent="甲浏览器秘",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        **extra,
+    )
+    return Target(record, ("alpha_login_secret", "甲浏览器秘"))
+
+
+@builds(AccessAttempt)
+def _access_attempt(world):
+    return _login_record(AccessAttempt, get_data="", post_data="", failures_since_start=3)
+
+
+@builds(AccessFailureLog)
+def _access_failure(world):
+    return _login_record(AccessFailureLog, locked_out=False)
+
+
+@builds(AccessLog)
+def _access_log(world):
+    return _login_record(AccessLog)
