@@ -40,7 +40,8 @@ from funds.models import (
     ReviewCriterion,
     Valuation,
 )
-from members.models import Contact
+from funds.notices import notice_attachment, notice_context, pick_liaison
+from members.models import Organization
 
 
 def on_team(fund: Fund, user) -> bool:
@@ -91,8 +92,9 @@ def commitment_save(*, commitment: Commitment, actor) -> Commitment:
     return commitment
 
 
-def _partner_addresses(partner_id: int) -> list[str]:
-    contacts = Contact.objects.filter(organization_id=partner_id).exclude(email="")
+def _partner_addresses(contacts) -> list[str]:
+    """The primary contacts' addresses, else every contact's."""
+    contacts = [c for c in contacts if c.email]
     primary = [c.email for c in contacts if c.is_primary]
     return primary or [c.email for c in contacts]
 
@@ -147,27 +149,53 @@ def capital_call_create(
     except ValueError as error:
         raise ValidationError({"amount": str(error)}) from error
     call.save()
-    CapitalCallAllocation.objects.bulk_create(
+    allocations = CapitalCallAllocation.objects.bulk_create(
         CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
         for partner, part in parts.items()
     )
-    for partner, part in parts.items():
+    _mail_notices(call, allocations)
+    return call
+
+
+def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -> None:
+    """Mail each partner its part of the call, with its call notice as a PDF."""
+    fund = call.fund
+    commitments = {c.limited_partner_id: c for c in fund.commitments.all()}
+    partners = Organization.objects.prefetch_related("contacts").in_bulk(
+        [a.limited_partner_id for a in allocations]
+    )
+    for allocation in allocations:
+        partner = partners[allocation.limited_partner_id]
+        allocation.limited_partner = partner
+        recipients = _partner_addresses(partner.contacts.all())
+        if not recipients:
+            continue
+        context = notice_context(
+            call,
+            allocation,
+            commitment=commitments.get(partner.pk),
+            liaison=pick_liaison(partner.contacts.all()),
+        )
         notify_on_commit(
-            subject=_("Capital call %(number)d of %(fund)s") % {"number": number, "fund": fund},
+            subject=_("Capital call %(number)d of %(fund)s")
+            % {"number": call.number, "fund": fund},
             body=_(
                 "%(fund)s calls %(amount)s %(currency)s of your commitment, due on %(due)s."
                 "\n\nPurpose: %(purpose)s\n"
             )
             % {
                 "fund": fund,
-                "amount": part,
+                "amount": allocation.amount,
                 "currency": fund.currency,
-                "due": due_date.isoformat(),
-                "purpose": purpose or "—",
-            },
-            recipients=_partner_addresses(partner),
+                "due": call.due_date.isoformat(),
+                "purpose": call.purpose or "—",
+            }
+            + "\n"
+            + _("Quote the reference %(reference)s with your payment. The call notice is attached.")
+            % {"reference": context["reference"]},
+            recipients=recipients,
+            attachments=notice_attachment(context),
         )
-    return call
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from funds.forms import (
 )
 from funds.metrics import fund_figures
 from funds.models import CapitalCall, Deal, DealEvent, Fund, Investment
+from funds.statements import reportable_quarters
 from projects import views as project_views
 from projects.models import Project
 
@@ -60,6 +61,7 @@ def fund_detail(request, pk, call_form=None):
         "fund": fund,
         "figures": fund_figures(fund),
         "commitments": fund.commitments.select_related("limited_partner"),
+        "quarters": reportable_quarters(fund),
         "calls": fund.capital_calls.prefetch_related("allocations"),
         "on_team": on_team,
     }
@@ -114,21 +116,6 @@ def allocation_payment(request, pk, allocation):
             for text in errors:
                 messages.error(request, text)
     return redirect(call)
-
-
-@login_required
-def call_notice(request, pk, allocation):
-    """The call notice of one limited partner: a page made for printing (or saving as PDF)."""
-    call = get_object_or_404(
-        CapitalCall.objects.visible_to(request.user).select_related("fund__manager"), pk=pk
-    )
-    item = get_object_or_404(call.allocations.select_related("limited_partner"), pk=allocation)
-    commitment = call.fund.commitments.filter(limited_partner=item.limited_partner).first()
-    return render(
-        request,
-        "funds/call_notice.html",
-        {"call": call, "allocation": item, "commitment": commitment},
-    )
 
 
 def _board_deals(request, fund):
