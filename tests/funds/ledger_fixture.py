@@ -144,6 +144,43 @@ def make_ledger(team) -> Ledger:
     )
 
 
+def add_rows(ledger):
+    """One more partner, call, investment, valuation and exit in the ledger's fund."""
+    fund = ledger.fund
+    partner = OrganizationFactory(kind="investor")
+    CommitmentFactory(fund=fund, limited_partner=partner, amount=D("5000000.00"))
+    call = CapitalCall.objects.create(
+        fund=fund,
+        number=4,
+        amount=D("1000000.00"),
+        call_date=datetime.date(2024, 11, 1),
+        due_date=datetime.date(2024, 11, 30),
+    )
+    for member in (ledger.a, ledger.b, partner):
+        CapitalCallAllocation.objects.create(
+            call=call,
+            limited_partner=member,
+            amount=D("333333.33"),
+            paid_amount=D("333333.33"),
+            paid_on=datetime.date(2024, 11, 20),
+        )
+    for n in range(3):
+        deal = DealFactory(fund=fund, stage="invested")
+        investment = Investment.objects.create(
+            deal=deal, fund=fund, amount=D("100000.00"), invested_on=datetime.date(2024, 10, 1)
+        )
+        Valuation.objects.create(
+            investment=investment, valued_on=datetime.date(2024, 11, 1), fair_value=D(n + 1)
+        )
+        if n == 2:
+            Exit.objects.create(
+                investment=investment,
+                exited_on=datetime.date(2024, 12, 1),
+                kind="trade_sale",
+                proceeds=D("200000.00"),
+            )
+
+
 # --- The independent computation: straight from the rows above, in Decimal ------------------
 
 

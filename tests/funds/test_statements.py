@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 
 from funds.metrics import partner_flows
-from funds.models import CapitalCall, CapitalCallAllocation, Exit, Investment, Valuation
+from funds.models import Exit, Investment
 from funds.statements import capital_accounts, split_pro_rata
-from tests.factories import CommitmentFactory, DealFactory, FundFactory, OrganizationFactory
-from tests.funds.ledger_fixture import expected_account, make_ledger, nav, paid_by
+from tests.factories import CommitmentFactory, DealFactory, FundFactory
+from tests.funds.ledger_fixture import add_rows, expected_account, make_ledger, nav, paid_by
 from tests.pdf import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -251,43 +251,6 @@ def test_the_fund_page_links_each_partners_statement_and_the_reports(client, man
     assert url(ledger, ledger.a) in page
     assert url(ledger, ledger.b) in page
     assert f"/funds/{ledger.fund.pk}/reports/2023/Q1/" in page
-
-
-def add_rows(ledger):
-    """One more partner, call, investment, valuation and exit in the ledger's fund."""
-    fund = ledger.fund
-    partner = OrganizationFactory(kind="investor")
-    CommitmentFactory(fund=fund, limited_partner=partner, amount=D("5000000.00"))
-    call = CapitalCall.objects.create(
-        fund=fund,
-        number=4,
-        amount=D("1000000.00"),
-        call_date=datetime.date(2024, 11, 1),
-        due_date=datetime.date(2024, 11, 30),
-    )
-    for member in (ledger.a, ledger.b, partner):
-        CapitalCallAllocation.objects.create(
-            call=call,
-            limited_partner=member,
-            amount=D("333333.33"),
-            paid_amount=D("333333.33"),
-            paid_on=datetime.date(2024, 11, 20),
-        )
-    for n in range(3):
-        deal = DealFactory(fund=fund, stage="invested")
-        investment = Investment.objects.create(
-            deal=deal, fund=fund, amount=D("100000.00"), invested_on=datetime.date(2024, 10, 1)
-        )
-        Valuation.objects.create(
-            investment=investment, valued_on=datetime.date(2024, 11, 1), fair_value=D(n + 1)
-        )
-        if n == 2:
-            Exit.objects.create(
-                investment=investment,
-                exited_on=datetime.date(2024, 12, 1),
-                kind="trade_sale",
-                proceeds=D("200000.00"),
-            )
 
 
 def test_the_statement_takes_the_same_queries_whatever_the_number_of_rows(
