@@ -100,15 +100,16 @@ def jcurve_svg(
             f'stroke-width="2" data-series="cumulative"/>'
         )
     legend_y = HEIGHT - 8
+    bars_label, line_label = _("Net flow in the quarter"), _("Cumulative net flow")
     parts.append(
         f'<rect x="{LEFT}" y="{legend_y - 8}" width="10" height="8" fill="{NEGATIVE}" '
         f'fill-opacity="0.7"/><rect x="{LEFT + 10}" y="{legend_y - 8}" width="10" height="8" '
         f'fill="{POSITIVE}" fill-opacity="0.7"/>'
-        f'<text x="{LEFT + 26}" y="{legend_y}" fill="{TEXT}">{escape(_("Net flow in the quarter"))}'
+        f'<text x="{LEFT + 26}" y="{legend_y}" fill="{TEXT}">{escape(bars_label)}'
         f'</text><line x1="{LEFT + 220}" y1="{legend_y - 4}" x2="{LEFT + 244}" '
         f'y2="{legend_y - 4}" stroke="{LINE}" stroke-width="2"/>'
         f'<text x="{LEFT + 250}" y="{legend_y}" fill="{TEXT}">'
-        f"{escape(_('Cumulative net flow'))}</text>"
+        f"{escape(line_label)}</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
