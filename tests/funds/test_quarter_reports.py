@@ -149,7 +149,9 @@ def test_the_report_pdf_reads_in_english(client, manager_x, ledger):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("year, quarter", [(2022, 4), (2999, 1), (2024, 5), (2024, 0)])
+@pytest.mark.parametrize(
+    "year, quarter", [(2022, 4), (2999, 1), (2024, 5), (2024, 0), (10**20, 1), (0, 1)]
+)
 def test_there_is_no_report_outside_the_funds_quarters(client, manager_x, ledger, year, quarter):
     client.force_login(manager_x)
     assert client.get(url(ledger, year, quarter)).status_code == 404

@@ -168,7 +168,9 @@ def test_the_statement_is_as_of_today_without_a_date(client, manager_x, ledger):
     assert response.context["account"].as_of == datetime.date.today()
 
 
-@pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", "2999-01-01"])
+@pytest.mark.parametrize(
+    "bad", ["2024-13-01", "yesterday", "2999-01-01", "0000-00-00", "%00", "9" * 30]
+)
 def test_a_bad_date_is_refused_with_a_message(client, manager_x, ledger, bad):
     client.force_login(manager_x)
     for pdf in (False, True):
