@@ -3,7 +3,8 @@
 Each figure is as of a date, in the fund's currency; nothing after the date counts. On top
 of the fund figures of :mod:`funds.metrics`, a partner's **capital account** holds:
 
-* **commitment**: the partner's commitment to the fund;
+* **commitment**: the partner's commitment to the fund (whatever its date: the fund figures
+  count every commitment too);
 * **called**: its allocations of the capital calls dated on or before the date;
 * **paid**: what it paid of them on or before the date (:func:`funds.metrics.payments_in`);
 * **outstanding** = called − paid: called and not paid yet;
