@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "django_tasks_db",
     "core",
     "members",
     "projects",
@@ -143,8 +144,10 @@ STORAGES = {
 
 # --- E-mail -----------------------------------------------------------------------------
 # EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.cn:587) configures the default
-# mailer (Django 6.1 MAILERS); without it a debugging developer sees mail on the console
-# and production hands it to an SMTP server on localhost (Django's own default).
+# mailer (Django 6.1 MAILERS). Without it a debugging developer sees mail on the console;
+# production sends nothing: the outbox keeps each message as "not configured" and
+# ``check --deploy`` warns (core.checks).
+ALLIANCE_MAIL_CONFIGURED = bool(env("EMAIL_URL", default="")) or DEBUG
 if env("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     _options = {
@@ -169,9 +172,21 @@ if env("EMAIL_URL", default=""):
 elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Tries of one outbox message before it is marked failed (1, 2, 4, 8... minutes apart).
+OUTBOX_MAX_ATTEMPTS = env.int("ALLIANCE_OUTBOX_MAX_ATTEMPTS", default=5)
+
+# --- Background tasks -------------------------------------------------------------------
+# Django's tasks framework on the database we already run (django-tasks-db): a request
+# enqueues, ``manage.py db_worker`` (its own process, see docs/deployment.md) runs.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Security ---------------------------------------------------------------------------
 # On unless debugging; a deployment behind a TLS-terminating proxy names the header the

@@ -20,11 +20,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings_test")
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "alliance_bench")
 
 
-def setup_django():
+def setup_django(database: str | None = None):
+    """Django on ``database`` (default ``BENCH_DATABASE``), created and migrated if needed."""
     import django
     from django.conf import settings
 
-    settings.DATABASES["default"]["NAME"] = BENCH_DATABASE
+    settings.DATABASES["default"]["NAME"] = database or BENCH_DATABASE
     _create_database(settings.DATABASES["default"])
     django.setup()
     from django.core.management import call_command

@@ -12,6 +12,9 @@ admin.site.site_header = _("Alliance portal administration")
 admin.site.site_title = _("Alliance portal")
 admin.site.index_title = _("Secretariat")
 
+# The outbox's own page (registered here so that the admin autodiscovery finds it).
+from core import outbox_admin  # noqa: E402,F401
+
 
 class ScopedAdminMixin:
     """Shows and changes only the rows ``QuerySet.editable_by(user)`` allows.
@@ -124,7 +127,7 @@ def run_transition(modeladmin, request, queryset, service, success, **kwargs) ->
     done = 0
     for obj in queryset:
         try:
-            service(obj, **kwargs)
+            result = service(obj, **kwargs)
         except PermissionDenied as error:
             modeladmin.message_user(request, f"{obj}: {error}", level=messages.ERROR)
         except ValidationError as error:
@@ -133,5 +136,9 @@ def run_transition(modeladmin, request, queryset, service, success, **kwargs) ->
             )
         else:
             done += 1
+            mailing = getattr(result, "mailing", None)
+            if mailing is not None:
+                level = messages.INFO if mailing.complete else messages.WARNING
+                modeladmin.message_user(request, f"{obj}: {mailing.summary()}", level=level)
     if done:
         modeladmin.message_user(request, success % {"count": done}, level=messages.SUCCESS)

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from core.idempotency import mark_done
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker, with the ISO value it expects."""
@@ -67,5 +69,6 @@ def apply_service(
     except ValidationError as error:
         service_errors_to_form(form, error)
         return None
+    mark_done(request)
     messages.success(request, success(result) if callable(success) else success)
     return result if result is not None else True

@@ -1,9 +1,15 @@
-"""Abstract bases shared by the apps."""
+"""Abstract bases shared by the apps, and the ground's own tables: the outbox of e-mail and
+the idempotency keys of writes a client may repeat."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.roles import reads_everything
 
 
 class TimeStampedModel(models.Model):
@@ -57,3 +63,146 @@ class StatusChange(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status)
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    NOT_CONFIGURED = "not_configured", _("not configured")
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Superusers and analysts see every message; the secretariat and the fund teams see
+        those about the records the apps put in their audience (``core.notify``)."""
+        from core.notify import audience_filter
+
+        if not user.is_authenticated:
+            return self.none()
+        if reads_everything(user):
+            return self
+        return self.filter(audience_filter(user))
+
+    def due(self):
+        """Queued messages whose next attempt has come."""
+        return self.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=timezone.now())
+
+
+class OutboxMessage(TimeStampedModel):
+    """One e-mail to one address, kept from the moment it is decided until it is sent.
+
+    It is written in the transaction of the change it reports, so it exists exactly when
+    the change does; a background task sends it (``core.tasks.send_outbox_message``).
+    """
+
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutboxStatus, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the message is about: any record of any app (the ground knows none of them).
+    concerns_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("concerns (type)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    concerns_id = models.PositiveBigIntegerField(_("concerns (id)"), null=True, blank=True)
+    concerns = GenericForeignKey("concerns_type", "concerns_id")
+    concerns_label = models.CharField(_("concerns"), max_length=255, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["concerns_type", "concerns_id"], name="core_outbox_concerns_idx"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="core_outbox_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with an outbox message (a call notice as a PDF, say), kept with it so
+    that every attempt, and a "send again", sends the same file."""
+
+    message = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    mimetype = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        ordering = ["message", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename
+
+
+class IdempotencyKey(models.Model):
+    """A write a client may send twice: the key it chose, what it sent and what it got.
+
+    The same key with the same request answers the stored response and changes nothing.
+    """
+
+    key = models.CharField(_("key"), max_length=255)
+    # None for an anonymous client (the public join form): its key alone is unique.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    # 0 while the first request runs (its transaction holds the row).
+    response_status = models.PositiveSmallIntegerField(_("response status"), default=0)
+    response_body = models.JSONField(
+        _("response body"), encoder=DjangoJSONEncoder, null=True, blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=models.Q(user__isnull=False),
+                name="%(app_label)s_%(class)s_once_per_user",
+                violation_error_message=_("This idempotency key was already used."),
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(user__isnull=True),
+                name="%(app_label)s_%(class)s_once_anonymous",
+                violation_error_message=_("This idempotency key was already used."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -28,7 +28,7 @@ from funds.models import (
     ReviewCriterion,
     Valuation,
 )
-from members.models import Organization
+from members.models import Contact, Organization
 from projects.models import Project
 
 FUND_NAME = "中国科学院先进材料产业基金"
@@ -43,6 +43,31 @@ def _org(name: str, kind: str, name_en: str = "", city: str = "") -> Organizatio
     if organization is None:
         organization = Organization.objects.create(name=name, name_en=name_en, kind=kind, city=city)
     return organization
+
+
+# The liaison of each limited partner of the demo fund, with the address its capital calls
+# go to (all illustrative).
+PARTNER_LIAISONS = {
+    "中国科学院控股有限公司": ("国科控股出资人联络人（示例）", "lp.casholdings@example.cn"),
+    "山东省新旧动能转换引导基金（示例）": (
+        "山东引导基金出资联络人（示例）",
+        "lp.shandong@example.cn",
+    ),
+    "枣庄市产业投资基金（示例）": ("枣庄产业基金出资联络人（示例）", "lp.zaozhuang@example.cn"),
+}
+
+
+def ensure_partner_liaisons() -> None:
+    """Give each demo limited partner a primary liaison with an e-mail address (idempotent)."""
+
+    for name, (person, email) in PARTNER_LIAISONS.items():
+        partner = Organization.objects.matching(name=name)
+        if partner is None or partner.contacts.filter(email=email).exists():
+            continue
+        has_primary = partner.contacts.filter(is_primary=True).exists()
+        Contact.objects.create(
+            organization=partner, name=person, email=email, is_primary=not has_primary
+        )
 
 
 def load(fund_user=None) -> Fund:

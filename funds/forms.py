@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ConstraintValidatedModelForm, DateInput
+from core.idempotency import IdempotentFormMixin
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
 from funds.models import Deal, Fund
 from members.models import Organization
@@ -76,7 +77,7 @@ class DecisionForm(forms.Form):
         self.fields["meeting_date"].initial = timezone.localdate()
 
 
-class InvestmentForm(forms.Form):
+class InvestmentForm(IdempotentFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
     invested_on = forms.DateField(label=_("Invested on"), widget=DateInput())
     instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
@@ -109,7 +110,7 @@ class ExitForm(forms.Form):
     proceeds = forms.DecimalField(label=_("Proceeds"), **MONEY)
 
 
-class CapitalCallForm(forms.Form):
+class CapitalCallForm(IdempotentFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2, min_value=0.01)
     call_date = forms.DateField(label=_("Call date"), widget=DateInput())
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
@@ -126,7 +127,7 @@ class CapitalCallForm(forms.Form):
         return cleaned
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(IdempotentFormMixin, forms.Form):
     paid_amount = forms.DecimalField(label=_("Paid so far"), **MONEY)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
 

@@ -15,7 +15,7 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.notify import Mailing, Party, notify_on_commit
 from core.stages import check_move
 from funds.choices import (
     DEFAULT_CRITERIA,
@@ -92,11 +92,16 @@ def commitment_save(*, commitment: Commitment, actor) -> Commitment:
     return commitment
 
 
-def _partner_addresses(contacts) -> list[str]:
-    """The primary contacts' addresses, else every contact's."""
-    contacts = [c for c in contacts if c.email]
+def _partner(partner: Organization) -> Party:
+    """A limited partner (its contacts prefetched): its primary liaison's address, else
+    every contact's."""
+    contacts = [c for c in partner.contacts.all() if c.email]
     primary = [c.email for c in contacts if c.is_primary]
-    return primary or [c.email for c in contacts]
+    return Party.of(
+        partner,
+        primary or [c.email for c in contacts],
+        missing=_("has no contact with an e-mail address — add one."),
+    )
 
 
 @transaction.atomic
@@ -153,30 +158,29 @@ def capital_call_create(
         CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
         for partner, part in parts.items()
     )
-    _mail_notices(call, allocations)
+    call.mailing = _mail_notices(call, allocations)
     return call
 
 
-def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -> None:
+def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -> Mailing:
     """Mail each partner its part of the call, with its call notice as a PDF."""
     fund = call.fund
     commitments = {c.limited_partner_id: c for c in fund.commitments.all()}
     partners = Organization.objects.prefetch_related("contacts").in_bulk(
         [a.limited_partner_id for a in allocations]
     )
+    mailing = Mailing()
     for allocation in allocations:
         partner = partners[allocation.limited_partner_id]
         allocation.limited_partner = partner
-        recipients = _partner_addresses(partner.contacts.all())
-        if not recipients:
-            continue
+        party = _partner(partner)
         context = notice_context(
             call,
             allocation,
             commitment=commitments.get(partner.pk),
             liaison=pick_liaison(partner.contacts.all()),
         )
-        notify_on_commit(
+        mailing += notify_on_commit(
             subject=_("Capital call %(number)d of %(fund)s")
             % {"number": call.number, "fund": fund},
             body=_(
@@ -193,9 +197,12 @@ def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -
             + "\n"
             + _("Quote the reference %(reference)s with your payment. The call notice is attached.")
             % {"reference": context["reference"]},
-            recipients=recipients,
-            attachments=notice_attachment(context),
+            to=[party],
+            concerns=call,
+            # Printed only for a partner someone will read it at.
+            attachments=notice_attachment(context) if party.addresses else None,
         )
+    return mailing
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import csv_response
 from core.forms import apply_service, filtered
+from core.idempotency import once_per_key
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -74,6 +75,7 @@ def fund_detail(request, pk, call_form=None):
 
 @login_required
 @require_POST
+@once_per_key
 def capital_call_create(request, pk):
     fund = _fund(request, pk)
     form = CapitalCallForm(request.POST)
@@ -81,9 +83,10 @@ def capital_call_create(request, pk):
         request,
         form,
         lambda data: services.capital_call_create(fund=fund, actor=request.user, **data),
-        _("Capital call issued; the limited partners are notified."),
+        lambda call: _("Capital call %(number)d issued.") % {"number": call.number},
     )
     if call:
+        call.mailing.tell(request)
         return redirect(call)
     return fund_detail(request, pk, call_form=form)
 
@@ -103,6 +106,7 @@ def capital_call_detail(request, pk):
 
 @login_required
 @require_POST
+@once_per_key
 def allocation_payment(request, pk, allocation):
     call = get_object_or_404(CapitalCall.objects.visible_to(request.user), pk=pk)
     item = get_object_or_404(call.allocations, pk=allocation)
@@ -322,6 +326,7 @@ def decision_add(request, pk):
 
 @login_required
 @require_POST
+@once_per_key
 def investment_add(request, pk):
     return _deal_post(
         request,

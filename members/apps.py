@@ -7,7 +7,15 @@ class MembersConfig(AppConfig):
     verbose_name = _("Membership")
 
     def ready(self):
+        from core.notify import register_audience
         from core.roles import SECRETARIAT, grant
+        from members.models import Membership, MembershipApplication
+
+        # The outbox shows the secretariat the mail about its alliances' records.
+        register_audience(Membership, lambda user: Membership.objects.editable_by(user))
+        register_audience(
+            MembershipApplication, lambda user: MembershipApplication.objects.editable_by(user)
+        )
 
         grant(
             SECRETARIAT,

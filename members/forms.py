@@ -1,10 +1,11 @@
 from django import forms
 
 from core.forms import ConstraintValidatedModelForm
+from core.idempotency import IdempotentFormMixin
 from members.models import MembershipApplication
 
 
-class MembershipApplicationForm(ConstraintValidatedModelForm):
+class MembershipApplicationForm(IdempotentFormMixin, ConstraintValidatedModelForm):
     """The public "join the alliance" form."""
 
     class Meta:

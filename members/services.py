@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.models import OutboxMessage
+from core.notify import Party, notify_on_commit
 from members.choices import ApplicationStatus, MembershipRole, MembershipStatus
 from members.models import (
     Alliance,
@@ -300,6 +302,14 @@ def _term_end(start: datetime.date) -> datetime.date:
         return start.replace(year=start.year + years, day=28)
 
 
+def _applicant(application: MembershipApplication) -> Party:
+    return Party.of(
+        application.contact_name or application.organization_name,
+        [application.contact_email],
+        missing=_("gave no e-mail address with the application."),
+    )
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -350,7 +360,7 @@ def application_approve(
     application.decided_at = timezone.now()
     application.decision_comment = comment
     application.save()
-    notify_on_commit(
+    membership.mailing = notify_on_commit(
         subject=_("Welcome to %(alliance)s") % {"alliance": application.alliance},
         body=_(
             "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
@@ -361,8 +371,10 @@ def application_approve(
             "organization": organization,
             "alliance": application.alliance,
         },
-        recipients=[application.contact_email],
+        to=[_applicant(application)],
+        concerns=application,
     )
+    application.mailing = membership.mailing
     return membership
 
 
@@ -376,7 +388,7 @@ def application_reject(
     application.decided_at = timezone.now()
     application.decision_comment = _require_reason(reason)
     application.save()
-    notify_on_commit(
+    application.mailing = notify_on_commit(
         subject=_("Your application to %(alliance)s") % {"alliance": application.alliance},
         body=_(
             "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s was "
@@ -388,6 +400,60 @@ def application_reject(
             "alliance": application.alliance,
             "reason": application.decision_comment,
         },
-        recipients=[application.contact_email],
+        to=[_applicant(application)],
+        concerns=application,
     )
     return application
+
+
+def liaison(organization: Organization) -> Party:
+    """An organisation to mail: its primary liaison's address, else every contact's."""
+    contacts = list(organization.contacts.exclude(email=""))
+    primary = [c.email for c in contacts if c.is_primary]
+    return Party.of(
+        organization,
+        primary or [c.email for c in contacts],
+        missing=_("has no contact with an e-mail address — add one."),
+    )
+
+
+def mailed_today(obj, *, today: datetime.date) -> bool:
+    """Whether the outbox already holds a message about ``obj`` from ``today`` (so that a
+    scheduled job run twice on one day mails once)."""
+    return OutboxMessage.objects.filter(
+        concerns_type=ContentType.objects.get_for_model(obj),
+        concerns_id=obj.pk,
+        created__date=today,
+    ).exists()
+
+
+@transaction.atomic
+def memberships_remind_renewal(*, today: datetime.date, days: int = 30) -> list[tuple]:
+    """Mail each member whose term ends in exactly ``days`` days; answers (membership,
+    mailing) for each. Run daily: every term gets its reminder once."""
+    sent = []
+    due = (
+        Membership.objects.current()
+        .filter(term_end=today + datetime.timedelta(days=days))
+        .select_related("alliance", "organization")
+    )
+    for membership in due:
+        if mailed_today(membership, today=today):
+            continue
+        mailing = notify_on_commit(
+            subject=_("Your membership of %(alliance)s ends on %(date)s")
+            % {"alliance": membership.alliance, "date": membership.term_end.isoformat()},
+            body=_(
+                "The membership of %(organization)s in %(alliance)s ends on %(date)s. "
+                "Please contact the alliance's secretariat to renew it.\n"
+            )
+            % {
+                "organization": membership.organization,
+                "alliance": membership.alliance,
+                "date": membership.term_end.isoformat(),
+            },
+            to=[liaison(membership.organization)],
+            concerns=membership,
+        )
+        sent.append((membership, mailing))
+    return sent

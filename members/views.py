@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.forms import apply_service, filtered
+from core.idempotency import once_per_key
 from members import services
 from members.choices import GOVERNING_ROLES, MembershipRole, MembershipStatus, OrganizationKind
 from members.filtersets import MembershipFilterSet
@@ -100,6 +101,7 @@ def organization_detail(request, pk):
     )
 
 
+@once_per_key
 def apply(request, slug=None):
     """The public "join the alliance" form."""
     alliance = get_object_or_404(Alliance, slug=slug) if slug else None

@@ -8,11 +8,17 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from core.canal import register_hops
+        from core.notify import register_audience
         from core.roles import SECRETARIAT, grant
         from core.validation import register_database_rule
         from projects.canal import hops
+        from projects.models import Achievement, Project
 
         register_hops(hops)
+        # The outbox: mail about an achievement to its reviewers, about a project to those
+        # who run it.
+        register_audience(Achievement, lambda user: Achievement.objects.reviewed_by(user))
+        register_audience(Project, lambda user: Project.objects.runnable_by(user))
         grant(
             SECRETARIAT,
             "projects",

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import notify_on_commit
+from core.notify import Party, notify_on_commit
 from core.stages import check_move
 from members import roles
 from members.models import Membership
+from members.services import liaison, mailed_today
 from projects.choices import EDITABLE_STATUSES, REASONED_STAGES, AchievementStatus, ProjectStage
 from projects.files import validate_attachment
 from projects.models import (
@@ -164,18 +165,27 @@ def _guard(achievement: Achievement, *allowed: str) -> None:
         )
 
 
-def _owner_addresses(achievement: Achievement) -> list[str]:
-    addresses = set(
+def _owner(achievement: Achievement) -> Party:
+    """The submitting organisation: its contacts with a login, and whoever created it."""
+    addresses = list(
         achievement.organization.contacts.exclude(user=None).values_list("user__email", flat=True)
     )
     if achievement.created_by_id:
-        addresses.add(achievement.created_by.email)
-    return sorted(a for a in addresses if a)
+        addresses.append(achievement.created_by.email)
+    return Party.of(
+        achievement.organization,
+        sorted(a for a in addresses if a),
+        missing=_("has no contact with a login and an e-mail address — add one."),
+    )
 
 
-def _secretariat_addresses(achievement: Achievement) -> list[str]:
+def _secretariat(achievement: Achievement) -> Party:
     users = get_user_model().objects.filter(served_alliances=achievement.alliance_id)
-    return sorted(email for email in users.values_list("email", flat=True) if email)
+    return Party.of(
+        _("The secretariat of %(alliance)s") % {"alliance": achievement.alliance},
+        sorted(email for email in users.values_list("email", flat=True) if email),
+        missing=_("has no login with an e-mail address — add one to a secretariat user."),
+    )
 
 
 def _link(achievement: Achievement) -> str:
@@ -204,7 +214,7 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
     achievement.submitted_at = timezone.now()
     achievement.save(update_fields=["status", "submitted_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
-    notify_on_commit(
+    achievement.mailing = notify_on_commit(
         subject=_("Achievement submitted for review: %(title)s") % {"title": achievement.title},
         body=_("%(organization)s submitted “%(title)s” to %(alliance)s for review: %(link)s")
         % {
@@ -213,7 +223,8 @@ def achievement_submit(*, achievement: Achievement, actor, comment: str = "") ->
             "alliance": achievement.alliance,
             "link": _link(achievement),
         },
-        recipients=_secretariat_addresses(achievement),
+        to=[_secretariat(achievement)],
+        concerns=achievement,
     )
     return achievement
 
@@ -235,11 +246,12 @@ def _decide(
     achievement.decided_at = timezone.now() if to != AchievementStatus.RETURNED else None
     achievement.save(update_fields=["status", "review_comment", "decided_at", "updated"])
     _record(achievement, actor=actor, from_status=previous, comment=comment)
-    notify_on_commit(
+    achievement.mailing = notify_on_commit(
         subject=subject % {"title": achievement.title},
         body=body
         % {"title": achievement.title, "comment": comment or "—", "link": _link(achievement)},
-        recipients=_owner_addresses(achievement),
+        to=[_owner(achievement)],
+        concerns=achievement,
     )
     return achievement
 
@@ -465,3 +477,40 @@ def product_save(*, product: Product, actor) -> Product:
     product.full_clean()
     product.save()
     return product
+
+
+@transaction.atomic
+def milestones_mail_overdue_digest(*, today: datetime.date) -> list[tuple]:
+    """Mail each project's enterprise and pilot centre the list of its overdue milestones;
+    answers (project, mailing) for each project with any. Run weekly."""
+    overdue = (
+        Milestone.objects.overdue(today)
+        .select_related("project__enterprise", "project__pilot_organization")
+        .order_by("project_id", "due_on", "id")
+    )
+    by_project: dict[int, list[Milestone]] = {}
+    for milestone in overdue:
+        by_project.setdefault(milestone.project_id, []).append(milestone)
+    digests = []
+    for milestones in by_project.values():
+        project = milestones[0].project
+        if mailed_today(project, today=today):
+            continue
+        parties = [liaison(project.enterprise)]
+        if project.pilot_organization_id and project.pilot_organization_id != project.enterprise_id:
+            parties.append(liaison(project.pilot_organization))
+        lines = "\n".join(
+            f"- {m.title}: "
+            + _("due on %(date)s, %(days)d days overdue")
+            % {"date": m.due_on.isoformat(), "days": (today - m.due_on).days}
+            for m in milestones
+        )
+        mailing = notify_on_commit(
+            subject=_("Overdue milestones of %(project)s") % {"project": project},
+            body=_("These milestones of %(project)s are overdue:\n\n%(lines)s\n\n%(link)s\n")
+            % {"project": project, "lines": lines, "link": project.get_absolute_url()},
+            to=parties,
+            concerns=project,
+        )
+        digests.append((project, mailing))
+    return digests

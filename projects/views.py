@@ -140,13 +140,14 @@ def achievement_edit(request, pk=None):
 
 def _submit(request, achievement):
     try:
-        services.achievement_submit(achievement=achievement, actor=request.user)
+        achievement = services.achievement_submit(achievement=achievement, actor=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
         messages.warning(request, _("Saved as a draft, but not submitted yet."))
         return redirect("projects:achievement_edit", pk=achievement.pk)
-    messages.success(request, _("Submitted for review. The secretariat has been told."))
+    messages.success(request, _("Submitted for review."))
+    achievement.mailing.tell(request)
     return redirect(achievement)
 
 
@@ -228,12 +229,15 @@ def achievement_review(request, pk):
         "reject": services.achievement_reject,
     }[form.cleaned_data["decision"]]
     try:
-        service(achievement=achievement, actor=request.user, comment=form.cleaned_data["comment"])
+        decided = service(
+            achievement=achievement, actor=request.user, comment=form.cleaned_data["comment"]
+        )
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _("Decision recorded; the submitter has been told."))
+        messages.success(request, _("Decision recorded."))
+        decided.mailing.tell(request)
     return redirect(achievement)
 
 

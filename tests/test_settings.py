@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "EMAIL_URL"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -29,12 +29,35 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-key-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
+    "DATABASE_URL": "postgres://alliance@127.0.0.1:5432/alliance",
+    "EMAIL_URL": "smtp://localhost:25",
 }
 
 
-def test_deploy_check_passes_with_only_secret_key_and_allowed_hosts():
+def test_deploy_check_passes_with_secret_key_hosts_database_and_mail():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_warns_when_production_has_no_mail_server():
+    env = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr
+    assert "EMAIL_URL is not set" in result.stderr
+
+
+def test_production_without_mail_server_keeps_mail_as_not_configured():
+    env = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ALLIANCE_MAIL_CONFIGURED,"
+        " settings.MAILERS['default']['BACKEND'])",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "django.core.mail.backends.dummy.EmailBackend"]
 
 
 def test_production_has_no_default_secret_key():

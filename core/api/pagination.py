@@ -1,9 +1,148 @@
-from rest_framework.pagination import PageNumberPagination
+"""The API's pagination: pages by number with a capped count, or keyset pages by cursor.
+
+* ``?page=N&page_size=M`` (M at most 100) answers ``{"count", "count_is_estimate", "next",
+  "previous", "results"}``. ``count`` is exact up to 10,000 rows; past that it reads 10,000
+  with ``count_is_estimate: true`` ("more than 10,000") instead of counting every row.
+* ``?pagination=cursor`` (then the ``cursor`` of the ``next`` / ``previous`` links) answers
+  ``{"next", "previous", "results"}``: DRF's keyset pagination, as fast on the millionth row
+  as on the first, ordered by ``?ordering=`` or the resource's ``cursor_ordering``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core.paging import CappedPaginator
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+CURSOR_ORDERING = ("-created", "-id")
 
 
 class StandardPagination(PageNumberPagination):
-    """``?page=N&page_size=M`` with M at most 100."""
+    """``?page=N&page_size=M`` with M at most 100; the count capped (core.paging)."""
 
-    page_size = 20
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
+    django_paginator_class = CappedPaginator
+    template = "rest_framework/pagination/previous_and_next.html"
+    last_page_message = _(
+        "The last page of more than %(count)s results is not counted: follow the cursor "
+        "(?pagination=cursor&ordering=...) instead."
+    )
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            if paginator.count_is_estimate:
+                raise NotFound(self.last_page_message % {"count": f"{paginator.count:,}"})
+            number = paginator.num_pages
+        return number
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        self.display_page_controls = self.page.has_next() or self.page.has_previous()
+        return page
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_estimate": paginator.count_is_estimate,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        properties = answer["properties"]
+        properties["count"]["description"] = (
+            "Exact up to 10,000; past that 10,000 with count_is_estimate true."
+        )
+        answer["properties"] = {
+            "count": properties["count"],
+            "count_is_estimate": {
+                "type": "boolean",
+                "description": "True when there are more results than count.",
+            },
+            **{key: value for key, value in properties.items() if key != "count"},
+        }
+        answer["required"] = ["count", "count_is_estimate", "results"]
+        return answer
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "pagination",
+                "required": False,
+                "in": "query",
+                "description": "cursor: keyset pages (no count); follow next / previous.",
+                "schema": {"type": "string", "enum": ["cursor"]},
+            },
+            {
+                "name": KeysetPagination.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The cursor of a next / previous link (keyset pages).",
+                "schema": {"type": "string"},
+            },
+        ]
+
+    def get_html_context(self):
+        return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link()}
+
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self.page.number + 1)
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        url = self.request.build_absolute_uri()
+        if self.page.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.page.number - 1)
+
+
+class KeysetPagination(CursorPagination):
+    """DRF's cursor pagination, ordered by ``?ordering=`` or the view's ``cursor_ordering``."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_ordering(self, request, queryset, view):
+        ordering = None
+        if request.query_params.get(OrderingFilter.ordering_param):
+            ordering = OrderingFilter().get_ordering(request, queryset, view)
+        ordering = tuple(ordering or getattr(view, "cursor_ordering", CURSOR_ORDERING))
+        if any("__" in term for term in ordering):
+            raise ValidationError(
+                {"ordering": [_("Cursor pages cannot be ordered by a related field.")]}
+            )
+        return ordering
+
+    def keys(self, queryset, request, view):
+        """The queryset reduced to the primary key and the ordering's columns."""
+        columns = {term.lstrip("-") for term in self.get_ordering(request, queryset, view)}
+        return queryset.values("pk", *sorted(columns - {"pk"}))
+
+
+def wants_cursor(request) -> bool:
+    """Whether the client asked for keyset pages; any other ``pagination`` is refused."""
+    mode = request.query_params.get("pagination")
+    if mode not in (None, "", "cursor", "page"):
+        raise ValidationError({"pagination": [_('Use "cursor" or "page".')]})
+    return mode == "cursor" or KeysetPagination.cursor_query_param in request.query_params

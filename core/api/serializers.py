@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.exceptions import validation_error_detail
@@ -58,3 +59,28 @@ class ReasonSerializer(serializers.Serializer):
     """The body of a transition that needs a reason."""
 
     reason = serializers.CharField(max_length=4000)
+
+
+class UnreachedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class MailingSerializer(serializers.Serializer):
+    """What the write mailed: the addresses queued and who could not be reached."""
+
+    queued = serializers.ListField(child=serializers.CharField())
+    unreachable = UnreachedSerializer(many=True)
+    mail_configured = serializers.BooleanField()
+
+
+class MailingMixin(serializers.Serializer):
+    """Adds ``mailing`` to the answer of a write that sends mail (null otherwise), so an
+    API client is told, as the page is, whom mail was queued for."""
+
+    mailing = serializers.SerializerMethodField()
+
+    @extend_schema_field(MailingSerializer(allow_null=True))
+    def get_mailing(self, obj):
+        mailing = getattr(obj, "mailing", None)
+        return mailing.as_dict() if mailing is not None else None

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from core import roles
+from core.api.pagination import CURSOR_ORDERING, KeysetPagination, wants_cursor
+from core.api.read import read_plan
+from core.api.renderers import JSONRenderer
 
 # ``write_roles`` for resources any logged-in user may write, the services checking whom for.
 ANY_AUTHENTICATED = ("*",)
@@ -45,6 +49,19 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     create_with = None
     # The service that deletes a row, called as ``delete_with(<model name>=row, actor=user)``.
     delete_with = None
+    # The order of keyset pages (``?pagination=cursor``) when the client gives no ``ordering``.
+    cursor_ordering = CURSOR_ORDERING
+
+    @property
+    def paginator(self):
+        """Page numbers, or keyset pages for a list whose client asks for a cursor."""
+        if not hasattr(self, "_paginator"):
+            request = getattr(self, "request", None)
+            if self.action == "list" and request is not None and wants_cursor(request):
+                self._paginator = KeysetPagination()
+            else:
+                self._paginator = self.pagination_class() if self.pagination_class else None
+        return self._paginator
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -106,3 +123,30 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         for key, value in serializer.validated_data.items():
             setattr(row, key, value)
         return self._save_row(row)
+
+
+class ReadPathMixin:
+    """Lists through the read path: the page's keys first (an index-only scan even deep in
+    the list), then their rows as ``.values()`` shaped by the serializer's compiled plan
+    (core/api/read.py), rendered with orjson. Details, actions and writes keep the
+    validated serializer; ``tests`` compare both outputs row for row.
+    """
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        paginator = self.paginator
+        if isinstance(paginator, KeysetPagination):
+            keys = paginator.keys(queryset, request, self)
+            ids = [key["pk"] for key in paginator.paginate_queryset(keys, request, self)]
+        else:
+            keys = queryset.values_list("pk", flat=True)
+            ids = paginator.paginate_queryset(keys, request, self)
+        return paginator.get_paginated_response(self.read_rows(ids))
+
+    def read_rows(self, ids) -> list[dict]:
+        """The rows of ``ids``, in that order, as the serializer would show them."""
+        base = self.get_queryset()
+        plan = read_plan(self.get_serializer_class(), base.query.annotations)
+        return plan.render(ids, base, self.get_serializer_context())

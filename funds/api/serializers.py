@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer
+from core.api.serializers import MailingMixin, ValidatedModelSerializer
 from funds.choices import DealStage, Decision, ExitKind, Instrument, ValuationMethod
 from funds.models import (
     CapitalCall,
@@ -93,12 +93,13 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CapitalCallSerializer(serializers.ModelSerializer):
+class CapitalCallSerializer(MailingMixin, serializers.ModelSerializer):
     allocations = AllocationSerializer(many=True, read_only=True)
 
     class Meta:
         model = CapitalCall
         fields = [
+            "mailing",
             "id",
             "fund",
             "number",

@@ -7,7 +7,8 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ReadPathMixin, ScopedModelViewSet
+from core.idempotency import KEY_PARAMETER, IdempotentCreateMixin, idempotent
 from funds import services
 from funds.api.serializers import (
     CapitalCallSerializer,
@@ -100,7 +101,7 @@ class CommitmentViewSet(FundDataViewSet):
     save_with = staticmethod(services.commitment_save)
 
 
-class CapitalCallViewSet(FundDataViewSet):
+class CapitalCallViewSet(IdempotentCreateMixin, FundDataViewSet):
     """Capital calls; their allocations are created with them, pro rata to commitments."""
 
     queryset = CapitalCall.objects.prefetch_related("allocations")  # allocations
@@ -111,8 +112,11 @@ class CapitalCallViewSet(FundDataViewSet):
     http_method_names = ["get", "post", "head", "options"]
     create_with = staticmethod(services.capital_call_create)
 
-    @extend_schema(request=PaymentSerializer, responses=CapitalCallSerializer)
+    @extend_schema(
+        request=PaymentSerializer, responses=CapitalCallSerializer, parameters=[KEY_PARAMETER]
+    )
     @action(detail=True, methods=["post"], url_path="record-payment")
+    @idempotent
     def record_payment(self, request, pk=None):
         """Record what a limited partner has paid of its allocation (the running total)."""
         call = self.get_object()
@@ -130,7 +134,7 @@ class CapitalCallViewSet(FundDataViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
 
 
-class DealViewSet(FundDataViewSet):
+class DealViewSet(ReadPathMixin, FundDataViewSet):
     """Deal flow; the stage changes through ``move``, committee decisions and investments."""
 
     queryset = Deal.objects.select_related("company")  # company_name
@@ -172,7 +176,7 @@ class CommitteeDecisionViewSet(FundDataViewSet):
     create_with = staticmethod(services.committee_decide)
 
 
-class InvestmentViewSet(FundDataViewSet):
+class InvestmentViewSet(IdempotentCreateMixin, FundDataViewSet):
     queryset = Investment.objects.all()
     serializer_class = InvestmentSerializer
     filterset_class = InvestmentFilterSet

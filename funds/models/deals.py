@@ -85,7 +85,10 @@ class Deal(TimeStampedModel):
         ordering = ["-created", "-id"]
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
-        indexes = [models.Index(fields=["fund", "stage"], name="funds_deal_fund_stage")]
+        indexes = [
+            models.Index(fields=["fund", "stage"], name="funds_deal_fund_stage"),
+            models.Index(fields=["-created", "-id"], name="funds_deal_recent"),  # the lists' order
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(stage__in=REASONED_STAGES) | ~Q(stage_reason=""),

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer
+from core.api.serializers import MailingMixin, ValidatedModelSerializer
 from members.models import Alliance, Contact, Membership, MembershipApplication, Organization
 
 
@@ -59,13 +59,14 @@ class OrganizationSerializer(ValidatedModelSerializer):
         read_only_fields = ["created", "updated"]
 
 
-class MembershipSerializer(ValidatedModelSerializer):
+class MembershipSerializer(MailingMixin, ValidatedModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     alliance_name = serializers.CharField(source="alliance.name", read_only=True)
 
     class Meta:
         model = Membership
         fields = [
+            "mailing",
             "id",
             "alliance",
             "alliance_name",
@@ -103,10 +104,11 @@ class ContactSerializer(ValidatedModelSerializer):
         read_only_fields = ["user", "created", "updated"]
 
 
-class MembershipApplicationSerializer(ValidatedModelSerializer):
+class MembershipApplicationSerializer(MailingMixin, ValidatedModelSerializer):
     class Meta:
         model = MembershipApplication
         fields = [
+            "mailing",
             "id",
             "alliance",
             "organization_name",

@@ -5,7 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import CommentSerializer, ReasonSerializer
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ReadPathMixin, ScopedModelViewSet
+from core.idempotency import idempotent
 from members import roles, services
 from members.api.serializers import (
     AllianceSerializer,
@@ -60,7 +61,7 @@ class AllianceViewSet(ScopedModelViewSet):
         return super().create(request, *args, **kwargs)
 
 
-class OrganizationViewSet(ScopedModelViewSet):
+class OrganizationViewSet(ReadPathMixin, ScopedModelViewSet):
     """The organisation master; the public sees the member directory."""
 
     queryset = Organization.objects.all()
@@ -72,7 +73,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     write_roles = (roles.SECRETARIAT,)
 
 
-class MembershipViewSet(ScopedModelViewSet):
+class MembershipViewSet(ReadPathMixin, ScopedModelViewSet):
     """Organisation × alliance; active ones are public, the rest the secretariat's."""
 
     queryset = Membership.objects.select_related(
@@ -159,6 +160,7 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         request=MembershipApplicationSerializer,
         responses={201: ApplicationSubmittedSerializer},
     )
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -175,7 +177,7 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         service(application=application, actor=request.user, **body.validated_data)
-        application.refresh_from_db()
+        application.refresh_from_db()  # keeps the ``mailing`` the service set
         return Response(MembershipApplicationSerializer(application).data)
 
     @extend_schema(request=ApproveSerializer, responses=MembershipApplicationSerializer)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer
+from core.api.serializers import MailingMixin, ValidatedModelSerializer
 from projects.choices import Cooperation, ProjectStage
 from projects.models import Achievement, Attachment, Inventor, IPItem, Milestone, Product, Project
 from projects.validators import validate_inventors
@@ -33,7 +33,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AchievementSerializer(serializers.ModelSerializer):
+class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
     """An achievement with its inventors and IP items, written in one request.
 
     ``confidential_details``, ``inventors``, ``ip_items`` and ``attachments`` read as null
@@ -57,6 +57,7 @@ class AchievementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Achievement
         fields = [
+            "mailing",
             "id",
             "title",
             "summary",
@@ -98,12 +99,20 @@ class AchievementSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Each patent number is listed once.")
         return value
 
+    confidential_fields = ("confidential_details", "inventors", "ip_items", "attachments")
+
+    @classmethod
+    def hidden_fields(cls, achievement, user) -> tuple[str, ...]:
+        """The fields that read as null for ``user`` (the API's read path asks it too)."""
+        if user is None or not achievement.confidential_visible_to(user):
+            return cls.confidential_fields
+        return ()
+
     def to_representation(self, achievement):
         data = super().to_representation(achievement)
         request = self.context.get("request")
-        if request is None or not achievement.confidential_visible_to(request.user):
-            for key in ("confidential_details", "inventors", "ip_items", "attachments"):
-                data[key] = None
+        for key in self.hidden_fields(achievement, getattr(request, "user", None)):
+            data[key] = None
         return data
 
 

@@ -6,7 +6,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import CommentSerializer
-from core.api.viewsets import ANY_AUTHENTICATED, ScopedModelViewSet
+from core.api.viewsets import ANY_AUTHENTICATED, ReadPathMixin, ScopedModelViewSet
 from core.canal import achievement_thread
 from members import roles
 from projects import services
@@ -29,7 +29,7 @@ from projects.filtersets import (
 from projects.models import Achievement, Milestone, Product, Project
 
 
-class AchievementViewSet(ScopedModelViewSet):
+class AchievementViewSet(ReadPathMixin, ScopedModelViewSet):
     """Achievements; the public reads the accepted, non-confidential catalogue.
 
     ``?q=`` searches title, summary and IP titles in English and Chinese (ranked).
@@ -77,8 +77,9 @@ class AchievementViewSet(ScopedModelViewSet):
         achievement = self.get_object()
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        service(achievement=achievement, actor=request.user, **body.validated_data)
+        done = service(achievement=achievement, actor=request.user, **body.validated_data)
         achievement = self.get_queryset().get(pk=achievement.pk)
+        achievement.mailing = getattr(done, "mailing", None)
         return Response(self.get_serializer(achievement).data)
 
     @extend_schema(request=CommentSerializer, responses=AchievementSerializer)

@@ -188,6 +188,13 @@ class Achievement(TimeStampedModel):
                 condition=Q(status=AchievementStatus.ACCEPTED, is_confidential=False),
                 name="projects_achievement_public",
             ),
+            # Everybody else's order, newest first; the columns of the visibility rules
+            # ride along so that paging and counting never visit the table.
+            models.Index(
+                fields=["-created", "-id"],
+                include=["status", "is_confidential", "alliance", "organization"],
+                name="projects_achievement_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

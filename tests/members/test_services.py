@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from core.models import OutboxMessage, OutboxStatus
 from members import services
 from members.choices import ApplicationStatus, MembershipRole, MembershipStatus
 from members.models import Contact, Membership, Organization
@@ -246,8 +247,8 @@ def test_approving_an_application_of_a_current_member_is_refused(alliance_a, org
     assert application.status == ApplicationStatus.PENDING
 
 
-def test_a_failed_mail_send_is_logged_not_raised(
-    alliance_a, settings, caplog, django_capture_on_commit_callbacks
+def test_a_failed_mail_send_is_recorded_in_the_outbox_not_raised(
+    alliance_a, settings, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = {"default": {"BACKEND": "tests.members.test_services.BrokenMailer"}}
     application = MembershipApplicationFactory(alliance=alliance_a)
@@ -255,7 +256,10 @@ def test_a_failed_mail_send_is_logged_not_raised(
         services.application_reject(application=application, actor=None, reason="不符合条件")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
-    assert "could not send" in caplog.text
+    message = OutboxMessage.objects.get(recipient=application.contact_email)
+    assert message.status == OutboxStatus.QUEUED  # tried again later
+    assert message.attempts == 1
+    assert "no mail server" in message.last_error
 
 
 class BrokenMailer:

@@ -36,13 +36,19 @@ class Command(BaseCommand):
             fund_user = self._logins(organizations)
             self.stdout.write(f"Demo logins ready; password: {DEMO_PASSWORD}")
         funds_demo.load(fund_user)
+        funds_demo.ensure_partner_liaisons()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _user(self, username, *, group=None, **extra):
+        # Every demo login has an address, so that the mail it should get reaches it.
+        extra.setdefault("email", f"{username}@example.cn")
         user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        elif not user.email:
+            user.email = extra["email"]
+            user.save(update_fields=["email"])
         if group:
             user.groups.add(Group.objects.get(name=group))
         return user
@@ -70,7 +76,8 @@ class Command(BaseCommand):
         self._contact(
             institute2, organizations["中国科学院长春应用化学研究所"], "长春应化所成果转化处"
         )
-        fund = self._user("fund", group=roles.FUND_MANAGER, first_name="基金经理")
+        # Staff: the fund team follows its funds' mail in the admin's outbox.
+        fund = self._user("fund", group=roles.FUND_MANAGER, first_name="基金经理", is_staff=True)
         self._contact(fund, organizations["中国科学院控股有限公司"], "产业基金投资经理")
         enterprise = self._user("enterprise", first_name="联泓新科")
         self._contact(enterprise, organizations["联泓新材料科技股份有限公司"], "联泓新科项目经理")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0003_one_open_deal_per_project'),
+        ('funds', '0004_recent_index'),
     ]
 
     operations = [

@@ -1,0 +1,493 @@
+"""Benchmark: the API lists and searches against a floor written by hand.
+
+    .venv/bin/python bench/lists.py             # 100,000 achievements (alliance_bench)
+    .venv/bin/python bench/lists.py --million   # 1,000,000 achievements (alliance_bench_1m)
+
+The data are bench/catalogue.py's and bench/canal.py's generators (achievements, 20,000
+projects, 5,000 deals, 11 alliances), made once per database. For each list and search it
+prints the median time of the request through Django's whole stack (the test client:
+middleware, session, viewset, renderer), the median of the **floor** measured in the same
+run, and their ratio. The floor is one psycopg connection running the fewest SQL
+statements that produce the same JSON (same fields, same page, same count, same links),
+encoded with orjson; the two are interleaved, and before timing, their JSON is compared:
+a floor that does not answer the same is reported as such.
+
+The floor of a logged-in request starts with one statement resolving the credential (the
+session) to the user, their roles and their organisation: the answer depends on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from catalogue import generate as generate_achievements
+from common import BENCH_DATABASE, setup_django
+
+HERE = Path(__file__).resolve().parent
+HOST = "http://testserver"
+LIMIT = 10_000  # core.paging.COUNT_LIMIT
+SIZE = 20
+
+
+@dataclass
+class Case:
+    name: str
+    url: str
+    params: dict
+    user: bool  # the analyst (else anonymous)
+    floor: Any  # floor(conn, session_key) -> bytes, or None for an HTML page
+    goal_ms: float | None = None
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def generate(count: int) -> None:
+    generate_achievements(count)
+    # bench/canal.py's module name is the app's: load it by its path.
+    spec = importlib.util.spec_from_file_location("bench_canal", HERE / "canal.py")
+    canal = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(canal)
+    canal.generate()
+
+
+def analyst():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from members import roles
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
+    if not user.groups.exists():
+        roles.ensure_role_groups()
+        user.groups.add(Group.objects.get(name=roles.HOLDING_ANALYST))
+    return user
+
+
+# --- the floor: hand-written SQL + orjson ----------------------------------------------------
+
+
+def who(conn, session_key):
+    """The one statement a hand-written endpoint needs to know who asks."""
+    if session_key is None:
+        return None
+    return conn.execute(
+        """
+        SELECT s.session_data, u.id, u.is_superuser,
+               ARRAY(SELECT g.name FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+                      WHERE ug.user_id = u.id),
+               (SELECT c.organization_id FROM members_contact c WHERE c.user_id = u.id LIMIT 1)
+          FROM django_session s, auth_user u
+         WHERE s.session_key = %s AND s.expire_date > now() AND u.username = 'bench-analyst'
+        """,
+        [session_key],
+    ).fetchone()
+
+
+def links(path: str, query: dict, page: int, has_next: bool) -> tuple[str | None, str | None]:
+    from urllib.parse import urlencode
+
+    def url(number):
+        params = {k: v for k, v in query.items() if k != "page"}
+        if number != 1:
+            params["page"] = number
+        # As DRF writes them: the parameters sorted.
+        return f"{HOST}{path}" + (f"?{urlencode(sorted(params.items()))}" if params else "")
+
+    return (url(page + 1) if has_next else None), (url(page - 1) if page > 1 else None)
+
+
+def paged(conn, *, path, query, keys_sql, rows_sql, count_sql, params, shape):
+    """The page's keys with one more (has next), its rows, and the count when needed — in
+    ONE statement: ``keys_sql`` gives ``(id, ord)`` in order, ``rows_sql`` reads ``page``."""
+    page = int(query.get("page", 1))
+    offset = (page - 1) * SIZE
+    need_count = offset + SIZE + 1 <= LIMIT  # past that the count is "more than 10,000"
+    count = f"(SELECT count(*) FROM ({count_sql} LIMIT {LIMIT + 1}) c)" if need_count else "NULL"
+    sql = f"""
+        WITH page AS MATERIALIZED (
+            SELECT k.*, row_number() OVER () AS ord FROM ({keys_sql} LIMIT {SIZE + 1}
+            OFFSET {offset}) k)
+        SELECT {count}, r.* FROM ({rows_sql}) r ORDER BY r.ord
+    """
+    fetched = conn.execute(sql, params).fetchall()
+    has_next = len(fetched) > SIZE
+    fetched = fetched[:SIZE]
+    if not has_next:
+        total, estimate = offset + len(fetched), False
+    elif need_count:
+        counted = fetched[0][0]
+        total, estimate = min(counted, LIMIT), counted > LIMIT
+    else:
+        total, estimate = LIMIT, True
+    following, previous = links(path, query, page, has_next)
+    return orjson.dumps(
+        {
+            "count": total,
+            "count_is_estimate": estimate,
+            "next": following,
+            "previous": previous,
+            "results": [shape(row[1:]) for row in fetched],
+        }
+    )
+
+
+ACHIEVEMENT_ROWS = """
+    SELECT a.id, a.title, a.summary, {confidential} AS confidential_details, a.is_confidential,
+           a.field, a.alliance_id, al.name, a.organization_id, o.name, a.trl,
+           a.trl_justification, a.cooperation, {nested}, a.status, a.submitted_at,
+           a.decided_at, a.review_comment, a.created, a.updated, page.ord
+      FROM page JOIN projects_achievement a ON a.id = page.id
+      JOIN members_alliance al ON al.id = a.alliance_id
+      JOIN members_organization o ON o.id = a.organization_id
+"""
+NESTED = """
+    (SELECT coalesce(json_agg(json_build_object('name', i.name, 'organization', i.organization,
+            'share', i.share::text) ORDER BY i.share DESC, i.id), '[]')
+       FROM projects_inventor i WHERE i.achievement_id = a.id),
+    (SELECT coalesce(json_agg(json_build_object('number', p.number, 'title', p.title,
+            'jurisdiction', p.jurisdiction, 'legal_status', p.legal_status,
+            'filed_on', p.filed_on) ORDER BY p.filed_on, p.id), '[]')
+       FROM projects_ipitem p WHERE p.achievement_id = a.id),
+    (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name,
+            'content_type', f.content_type, 'size', f.size, 'created', f.created,
+            'url', 'http://testserver/achievements/' || a.id || '/attachments/' || f.id || '/')
+            ORDER BY f.created, f.id), '[]')
+       FROM projects_attachment f WHERE f.achievement_id = a.id)
+"""
+ACHIEVEMENT_KEYS = {
+    False: "SELECT id FROM projects_achievement WHERE status = 'accepted' AND NOT is_confidential",
+    # The analyst reads every achievement but the drafts (public ones are never drafts).
+    True: "SELECT id FROM projects_achievement WHERE status <> 'draft'",
+}
+ACHIEVEMENT_FIELDS = [
+    "id",
+    "title",
+    "summary",
+    "confidential_details",
+    "is_confidential",
+    "field",
+    "alliance",
+    "alliance_name",
+    "organization",
+    "organization_name",
+    "trl",
+    "trl_justification",
+    "cooperation",
+    "inventors",
+    "ip_items",
+    "attachments",
+    "status",
+    "submitted_at",
+    "decided_at",
+    "review_comment",
+    "created",
+    "updated",
+]
+
+
+def achievements(path, query, *, analyst_reads: bool, search: str | None = None):
+    from projects.search import cjk_query_tokens
+
+    def floor(conn, session_key):
+        if analyst_reads:
+            who(conn, session_key)
+        keys = ACHIEVEMENT_KEYS[analyst_reads]
+        params: dict = {}
+        order = "ORDER BY created DESC, id DESC"
+        if search:
+            # projects.search: CJK bigrams through 'simple', the rest through 'english'.
+            tokens = " ".join(cjk_query_tokens(search))
+            tsquery = (
+                "plainto_tsquery('simple', %(q)s)"
+                if tokens
+                else "plainto_tsquery('english', %(q)s)"
+            )
+            params["q"] = tokens or search
+            keys = f"{keys} AND search_vector @@ {tsquery}"
+            order = f"ORDER BY ts_rank(search_vector, {tsquery}) DESC, id DESC"
+        rows = ACHIEVEMENT_ROWS.format(
+            confidential="a.confidential_details" if analyst_reads else "NULL",
+            nested=NESTED if analyst_reads else "NULL, NULL, NULL",
+        )
+        return paged(
+            conn,
+            path=path,
+            query=query,
+            keys_sql=f"{keys} {order}",
+            rows_sql=rows,
+            count_sql=keys,
+            params=params,
+            shape=lambda row: dict(zip(ACHIEVEMENT_FIELDS, row, strict=False)),
+        )
+
+    return floor
+
+
+def organizations(path, query, *, analyst_reads: bool):
+    fields = ["id", "name", "name_en", "kind", "credit_code", "parent"]
+    fields += ["city", "website", "created", "updated"]
+    where = (
+        ""
+        if analyst_reads
+        else "WHERE EXISTS (SELECT 1 FROM members_membership m WHERE m.organization_id = o.id "
+        "AND m.status = 'active')"
+    )
+
+    def floor(conn, session_key):
+        if analyst_reads:
+            who(conn, session_key)
+        return paged(
+            conn,
+            path=path,
+            query=query,
+            keys_sql=f"SELECT o.id FROM members_organization o {where} ORDER BY o.name",
+            rows_sql="""SELECT o.id, o.name, o.name_en, o.kind, o.credit_code, o.parent_id,
+                               o.city, o.website, o.created, o.updated, page.ord
+                          FROM page JOIN members_organization o ON o.id = page.id""",
+            count_sql=f"SELECT 1 FROM members_organization o {where}",
+            params={},
+            shape=lambda row: dict(zip(fields, row, strict=False)),
+        )
+
+    return floor
+
+
+def memberships(path, query, *, analyst_reads: bool):
+    fields = ["id", "alliance", "alliance_name", "organization", "organization_name", "role"]
+    fields += ["status", "term_start", "term_end", "joined_on", "withdrawal_reason"]
+    fields += ["created", "updated"]
+    where = "" if analyst_reads else "WHERE m.status = 'active'"
+
+    def floor(conn, session_key):
+        if analyst_reads:
+            who(conn, session_key)
+        return paged(
+            conn,
+            path=path,
+            query=query,
+            keys_sql=f"""SELECT m.id FROM members_membership m
+                JOIN members_alliance al ON al.id = m.alliance_id
+                JOIN members_organization o ON o.id = m.organization_id
+                {where} ORDER BY al.name, m.role, o.name""",
+            rows_sql="""SELECT m.id, m.alliance_id, al.name, m.organization_id, o.name, m.role,
+                               m.status, m.term_start, m.term_end, m.joined_on,
+                               m.withdrawal_reason, m.created, m.updated, page.ord
+                          FROM page JOIN members_membership m ON m.id = page.id
+                          JOIN members_alliance al ON al.id = m.alliance_id
+                          JOIN members_organization o ON o.id = m.organization_id""",
+            count_sql=f"SELECT 1 FROM members_membership m {where}",
+            params={},
+            shape=lambda row: dict(zip(fields, row, strict=False)),
+        )
+
+    return floor
+
+
+def deals(path, query):
+    fields = ["id", "fund", "company", "company_name", "project", "source", "owner"]
+    fields += ["requested_amount", "pre_money_valuation", "currency", "stage", "stage_reason"]
+    fields += ["days_in_stage", "average_score", "created", "updated"]
+
+    def floor(conn, session_key):
+        who(conn, session_key)
+        return paged(
+            conn,
+            path=path,
+            query=query,
+            keys_sql="SELECT id FROM funds_deal ORDER BY created DESC, id DESC",
+            rows_sql="""SELECT d.id, d.fund_id, d.company_id, c.name, d.project_id, d.source,
+                               d.owner_id, d.requested_amount::text,
+                               d.pre_money_valuation::text, d.currency, d.stage,
+                               d.stage_reason,
+                               floor(extract(epoch FROM now() - d.stage_changed_at) / 86400)::int,
+                               d.average_score::text, d.created, d.updated, page.ord
+                          FROM page JOIN funds_deal d ON d.id = page.id
+                          JOIN members_organization c ON c.id = d.company_id""",
+            count_sql="SELECT 1 FROM funds_deal",
+            params={},
+            shape=lambda row: dict(zip(fields, row, strict=False)),
+        )
+
+    return floor
+
+
+# --- the cases -------------------------------------------------------------------------------
+
+
+def cases(million: bool) -> list[Case]:
+    ach = "/api/v1/achievements/"
+    found = []
+
+    def add(name, url, params, user, floor, goal_ms=None):
+        found.append(Case(name, url, params, user, floor, goal_ms))
+
+    for page in (1, 1000):
+        query = {"page": page} if page > 1 else {}
+        add(
+            f"achievements, public, page {page}",
+            ach,
+            query,
+            False,
+            achievements(ach, query, analyst_reads=False),
+        )
+        add(
+            f"achievements, analyst, page {page}",
+            ach,
+            query,
+            True,
+            achievements(ach, query, analyst_reads=True),
+            goal_ms=100,
+        )
+    for term, goal in (("烯烃", 120), ("聚乳酸", 120), ("catalyst", 120), ("甲醇制烯烃", 15)):
+        query = {"q": term}
+        add(
+            f"achievements, public, q={term}",
+            ach,
+            query,
+            False,
+            achievements(ach, query, analyst_reads=False, search=term),
+            goal_ms=goal,
+        )
+    add(
+        "achievements, analyst, q=烯烃",
+        ach,
+        {"q": "烯烃"},
+        True,
+        achievements(ach, {"q": "烯烃"}, analyst_reads=True, search="烯烃"),
+        goal_ms=120,
+    )
+    for name, floor_of, url in (
+        ("organizations", organizations, "/api/v1/organizations/"),
+        ("memberships", memberships, "/api/v1/memberships/"),
+    ):
+        for user in (False, True):
+            add(
+                f"{name}, {'analyst' if user else 'public'}, page 1",
+                url,
+                {},
+                user,
+                floor_of(url, {}, analyst_reads=user),
+            )
+    for page in (1, 200):
+        query = {"page": page} if page > 1 else {}
+        add(
+            f"deals, analyst, page {page}",
+            "/api/v1/deals/",
+            query,
+            True,
+            deals("/api/v1/deals/", query),
+        )
+    add("catalogue page, q=烯烃 (HTML)", "/catalogue/", {"q": "烯烃"}, False, None, 120)
+    add("catalogue page, no search (HTML)", "/catalogue/", {}, False, None, 120)
+    return found
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def measure(million: bool, repeat: int, only: str | None) -> None:
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    db = settings.DATABASES["default"]
+    conn = psycopg.connect(
+        dbname=db["NAME"],
+        user=db.get("USER") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        password=db.get("PASSWORD") or None,
+        autocommit=True,
+    )
+    # Datetimes come back in the portal's time zone, as the API shows them.
+    conn.execute(f"SET TIME ZONE '{settings.TIME_ZONE}'")
+    public, logged_in = Client(), Client()
+    logged_in.force_login(analyst())
+    session_key = logged_in.cookies[settings.SESSION_COOKIE_NAME].value
+    connection.close()
+
+    print(f"\nLists and searches ({'1,000,000' if million else '100,000'} achievements)")
+    print(f"{'':44} {'median':>9} {'floor':>9} {'× floor':>8}  goal")
+    for case in cases(million):
+        if only and only not in case.name:
+            continue
+        client = logged_in if case.user else public
+
+        def project(case=case, client=client):
+            response = client.get(case.url, case.params)
+            assert response.status_code == 200, (case.name, response.status_code)
+            return response.content
+
+        def floor(case=case):
+            return case.floor(conn, session_key if case.user else None)
+
+        same = ""
+        if case.floor is not None:
+            expected, got = orjson.loads(project()), orjson.loads(floor())
+            if expected != got:
+                same = "  FLOOR DIFFERS: " + first_difference(expected, got)
+        mine, theirs = [], []
+        for _ in range(2):
+            project()
+            if case.floor is not None:
+                floor()
+        for _ in range(repeat):
+            started = time.perf_counter()
+            project()
+            mine.append((time.perf_counter() - started) * 1000)
+            if case.floor is not None:
+                started = time.perf_counter()
+                floor()
+                theirs.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(mine)
+        if theirs:
+            low = statistics.median(theirs)
+            ratio = median / low
+            verdict = "ok" if ratio <= 2.0 else f"MISSED by {ratio / 2.0:.1f}×"
+            line = f"{low:8.1f}  {ratio:7.1f}×  ≤ 2.0× {verdict}"
+        else:
+            line = f"{'—':>9} {'—':>8}"
+        if case.goal_ms is not None:
+            status = "ok" if median <= case.goal_ms else "MISSED"
+            line += f"; ≤ {case.goal_ms:.0f} ms {status}"
+        print(f"  {case.name:42} {median:8.1f}  {line}{same}", flush=True)
+    conn.close()
+
+
+def first_difference(expected, got, path="") -> str:
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in expected.keys() | got.keys():
+            if expected.get(key, "<missing>") != got.get(key, "<missing>"):
+                return first_difference(
+                    expected.get(key, "<missing>"), got.get(key, "<missing>"), f"{path}.{key}"
+                )
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        for index, (a, b) in enumerate(zip(expected, got, strict=True)):
+            if a != b:
+                return first_difference(a, b, f"{path}[{index}]")
+    return f"{path}: {str(expected)[:60]} != {str(got)[:60]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--million", action="store_true", help="1,000,000 achievements")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--only", help="run the cases whose name contains this")
+    args = parser.parse_args()
+    count = 1_000_000 if args.million else 100_000
+    setup_django(f"{BENCH_DATABASE}_1m" if args.million else BENCH_DATABASE)
+    generate(count)
+    measure(args.million, args.repeat, args.only)
+
+
+if __name__ == "__main__":
+    main()
