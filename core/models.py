@@ -140,7 +140,11 @@ class OutboxMessage(TimeStampedModel):
 
 class OutboxAttachment(models.Model):
     """A file sent with an outbox message (a call notice as a PDF, say), kept with it so
-    that every attempt, and a "send again", sends the same file."""
+    that every attempt, and a "send again", sends the same file.
+
+    A file to print (``renderer`` set) is printed by the worker before the first attempt,
+    in the language of the request that decided the mail, and kept: no request waits for it.
+    """
 
     message = models.ForeignKey(
         OutboxMessage,
@@ -148,9 +152,12 @@ class OutboxAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    filename = models.CharField(_("file name"), max_length=255)
-    mimetype = models.CharField(_("type"), max_length=100)
-    content = models.BinaryField(_("content"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    mimetype = models.CharField(_("type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    renderer = models.CharField(_("printed by"), max_length=100, blank=True)
+    key = models.PositiveBigIntegerField(_("prints"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["message", "id"]
@@ -158,7 +165,7 @@ class OutboxAttachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self):
-        return self.filename
+        return self.filename or f"{self.renderer}:{self.key}"
 
 
 class IdempotencyKey(models.Model):

@@ -8,16 +8,19 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from core.canal import register_hops
-        from core.notify import register_audience
+        from core.notify import register_audience, register_renderer
         from core.panels import register_panel
         from core.validation import register_database_rule
         from funds.canal import hops
         from funds.models import CapitalCall
+        from funds.notices import allocation_notice
         from funds.views import project_deals_panel
 
         register_hops(hops)
         # The outbox: the fund's team follows the mail about its capital calls.
         register_audience(CapitalCall, lambda user: CapitalCall.objects.editable_by(user))
+        # Call notices are printed by the outbox's worker, not in the request.
+        register_renderer("funds.call_notice", allocation_notice)
         register_panel("project_detail", project_deals_panel)
         register_database_rule(
             "funds_investment_within_commitments",

@@ -9,13 +9,9 @@ with its payment: ``<fund code>-<call number>-<partner id>`` (``F3-02-17``).
 
 from __future__ import annotations
 
-import logging
-
 from core.pdf import PDF, render_pdf
 from funds.models import CapitalCall, CapitalCallAllocation, Commitment
 from members.models import Contact
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = "funds/print/call_notice.html"
 
@@ -56,11 +52,17 @@ def notice_pdf(context: dict, request=None) -> bytes:
     return render_pdf(TEMPLATE, context, request=request)
 
 
-def notice_attachment(context: dict) -> list[tuple[str, bytes, str]]:
-    """The notice as a mail attachment; none when it cannot be printed (the mail still
-    goes: the partner must hear of the call, and the notice is on the portal)."""
-    try:
-        return [(notice_filename(context), notice_pdf(context), PDF)]
-    except Exception:  # noqa: BLE001 - a missing font or library must not stop the call
-        logger.exception("could not print the call notice %s", context["reference"])
-        return []
+def allocation_notice(allocation_id: int) -> tuple[str, bytes, str]:
+    """The notice of an allocation as a mail attachment (the outbox's worker prints it:
+    ``register_renderer("funds.call_notice", allocation_notice)``)."""
+    allocation = CapitalCallAllocation.objects.select_related(
+        "call__fund__manager", "limited_partner"
+    ).get(pk=allocation_id)
+    call, partner = allocation.call, allocation.limited_partner
+    context = notice_context(
+        call,
+        allocation,
+        commitment=call.fund.commitments.filter(limited_partner=partner).first(),
+        liaison=pick_liaison(partner.contacts.all()),
+    )
+    return notice_filename(context), notice_pdf(context), PDF

@@ -15,7 +15,7 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import Mailing, Party, notify_on_commit
+from core.notify import Mailing, Party, Printed, notify_on_commit
 from core.stages import check_move
 from funds.choices import (
     DEFAULT_CRITERIA,
@@ -40,7 +40,7 @@ from funds.models import (
     ReviewCriterion,
     Valuation,
 )
-from funds.notices import notice_attachment, notice_context, pick_liaison
+from funds.notices import notice_reference
 from members.models import Organization
 
 
@@ -163,23 +163,15 @@ def capital_call_create(
 
 
 def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -> Mailing:
-    """Mail each partner its part of the call, with its call notice as a PDF."""
+    """Mail each partner its part of the call, with its call notice as a PDF (printed by
+    the outbox's worker: the request does not wait for it)."""
     fund = call.fund
-    commitments = {c.limited_partner_id: c for c in fund.commitments.all()}
     partners = Organization.objects.prefetch_related("contacts").in_bulk(
         [a.limited_partner_id for a in allocations]
     )
     mailing = Mailing()
     for allocation in allocations:
-        partner = partners[allocation.limited_partner_id]
-        allocation.limited_partner = partner
-        party = _partner(partner)
-        context = notice_context(
-            call,
-            allocation,
-            commitment=commitments.get(partner.pk),
-            liaison=pick_liaison(partner.contacts.all()),
-        )
+        party = _partner(partners[allocation.limited_partner_id])
         mailing += notify_on_commit(
             subject=_("Capital call %(number)d of %(fund)s")
             % {"number": call.number, "fund": fund},
@@ -196,11 +188,10 @@ def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -
             }
             + "\n"
             + _("Quote the reference %(reference)s with your payment. The call notice is attached.")
-            % {"reference": context["reference"]},
+            % {"reference": notice_reference(call, allocation.limited_partner_id)},
             to=[party],
             concerns=call,
-            # Printed only for a partner someone will read it at.
-            attachments=notice_attachment(context) if party.addresses else None,
+            attachments=[Printed("funds.call_notice", allocation.pk)],
         )
     return mailing
 

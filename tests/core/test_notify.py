@@ -3,9 +3,10 @@
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.translation import get_language, override
 
 from core.models import OutboxAttachment, OutboxMessage, OutboxStatus
-from core.notify import Party, notify_on_commit
+from core.notify import Party, Printed, notify_on_commit, register_renderer
 from core.tasks import send_outbox_message
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,27 @@ def test_a_retry_sends_the_same_attachment(settings, django_capture_on_commit_ca
     assert send_outbox_message.call(message.pk) == OutboxStatus.SENT
     [sent] = mail.outbox
     assert sent.attachments == [NOTICE]
+
+
+def test_a_printed_attachment_is_printed_by_the_worker_in_the_deciding_language(
+    django_capture_on_commit_callbacks,
+):
+    printed = []
+
+    def render(key):
+        printed.append((key, get_language()))
+        return (f"doc-{key}.bin", f"{key} {get_language()}".encode(), "application/octet-stream")
+
+    register_renderer("tests.doc", render)
+    with override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        notify_on_commit(
+            subject="s",
+            body="b",
+            to=[Party.of("丁", ["e@example.cn"])],
+            attachments=[Printed("tests.doc", 42)],
+        )
+    assert printed == [(42, "zh-hans")]
+    [message] = mail.outbox
+    assert message.attachments == [("doc-42.bin", b"42 zh-hans", "application/octet-stream")]
+    attachment = OutboxAttachment.objects.get()
+    assert (attachment.filename, bytes(attachment.content)) == ("doc-42.bin", b"42 zh-hans")

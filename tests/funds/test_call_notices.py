@@ -2,12 +2,13 @@
 mail that carries it when a call is issued."""
 
 import datetime
-import logging
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 
+from core.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from core.tasks import send_outbox_message
 from funds import notices, services
 from funds.models import CapitalCall
 from tests.factories import CommitmentFactory, ContactFactory, FundFactory, OrganizationFactory
@@ -182,18 +183,41 @@ def test_issuing_a_call_mails_each_reachable_partner_its_notice(call, partner, f
 
 
 def test_a_notice_that_cannot_be_printed_does_not_stop_the_call(
-    fund, partner, manager_x, monkeypatch, caplog, django_capture_on_commit_callbacks
+    fund, partner, manager_x, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broken(context, request=None):
         raise OSError("no fonts")
 
     monkeypatch.setattr(notices, "notice_pdf", broken)
-    with caplog.at_level(logging.ERROR, logger="funds.notices"):
-        call = issue(fund, manager_x, "1000.00", django_capture_on_commit_callbacks)
+    call = issue(fund, manager_x, "1000.00", django_capture_on_commit_callbacks)
     assert CapitalCall.objects.filter(pk=call.pk).exists()
     assert allocation_of(call, partner).amount == D("1000.00")
-    assert [m.attachments for m in mail.outbox] == [[]]  # the mail still goes, bare
-    assert "could not print the call notice" in caplog.text
+    assert call.mailing.queued == ["wang@cas-n.cn"]
+    # The worker could not print the notice: the attempt failed and is tried again later
+    # (the mail promises the notice), nothing was sent without it.
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (OutboxStatus.QUEUED, 1)
+    assert "no fonts" in message.last_error
+    assert mail.outbox == []
+
+
+def test_issuing_a_call_does_not_wait_for_the_printing(
+    fund, partner, manager_x, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    call = issue(fund, manager_x, "1000.00", django_capture_on_commit_callbacks)
+    [attachment] = OutboxAttachment.objects.filter(message__recipient="wang@cas-n.cn")
+    assert attachment.content is None  # printed by the worker, not by the request
+    assert (attachment.renderer, attachment.key) == (
+        "funds.call_notice",
+        allocation_of(call, partner).pk,
+    )
+    assert send_outbox_message.call(attachment.message_id) == OutboxStatus.SENT
+    attachment.refresh_from_db()
+    assert bytes(attachment.content).startswith(b"%PDF-")
+    assert mail.outbox[0].attachments[0][0] == f"call-notice-F{fund.pk}-01-{partner.pk}.pdf"
 
 
 def test_amounts_in_yi_read_in_capital_numerals(client, manager_x, fund, partner, call):
