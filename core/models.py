@@ -143,6 +143,36 @@ class OutboxMessage(TimeStampedModel):
         return f"{self.subject} → {self.recipient}"
 
 
+class OutboxAttachment(models.Model):
+    """A file sent with an outbox message (a call notice as a PDF, say), kept with it so
+    that every attempt, and a "send again", sends the same file.
+
+    A file to print (``renderer`` set) is printed by the worker before the first attempt,
+    in the language of the request that decided the mail, and kept: no request waits for it.
+    """
+
+    message = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    mimetype = models.CharField(_("type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    renderer = models.CharField(_("printed by"), max_length=100, blank=True)
+    key = models.PositiveBigIntegerField(_("prints"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["message", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename or f"{self.renderer}:{self.key}"
+
+
 class IdempotencyKey(models.Model):
     """A write a client may send twice: the key it chose, what it sent and what it got.
 

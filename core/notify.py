@@ -20,13 +20,41 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.models import OutboxMessage, OutboxStatus
+from core.models import OutboxAttachment, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
+
+# (file name, content, MIME type), e.g. ("call-notice-F1-01-7.pdf", b"%PDF-…", "application/pdf")
+Attachment = tuple[str, bytes, str]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """An attachment the worker prints when it sends the message, not the request:
+    ``renderer`` is a name an app registered with ``register_renderer``, ``key`` what it
+    prints (a row's id)."""
+
+    renderer: str
+    key: int
+
+
+_renderers: dict[str, Callable[[int], Attachment]] = {}
+
+
+def register_renderer(name: str, render: Callable[[int], Attachment]) -> None:
+    """``render(key)`` answers the attachment ``Printed(name, key)`` stands for."""
+    _renderers[name] = render
+
+
+def print_attachment(attachment) -> Attachment:
+    """Print an ``OutboxAttachment`` by its renderer, in the language it was decided in."""
+    with translation.override(attachment.language or None):
+        return _renderers[attachment.renderer](attachment.key)
 
 
 @dataclass(frozen=True)
@@ -122,8 +150,17 @@ def not_configured_reason() -> str:
     return _("E-mail is not configured on this server (EMAIL_URL is not set).")
 
 
-def notify_on_commit(*, subject: str, body: str, to: list[Party], concerns=None) -> Mailing:
-    """Queue one message per address of ``to`` about ``concerns`` (any saved model row).
+def notify_on_commit(
+    *,
+    subject: str,
+    body: str,
+    to: list[Party],
+    concerns=None,
+    attachments: list[Attachment | Printed] | None = None,
+) -> Mailing:
+    """Queue one message per address of ``to`` about ``concerns`` (any saved model row),
+    each with ``attachments`` if any: files as ``(file name, bytes, MIME type)``, or
+    ``Printed`` ones that the worker prints before it sends.
 
     Call it inside the service's transaction: the messages are saved with the change and
     their sending is enqueued when it commits. Without a configured mailer they are kept
@@ -159,10 +196,25 @@ def notify_on_commit(*, subject: str, body: str, to: list[Party], concerns=None)
                 )
             )
     OutboxMessage.objects.bulk_create(rows)
+    OutboxAttachment.objects.bulk_create(
+        _attachment(row, attachment) for row in rows for attachment in attachments or ()
+    )
     if mailing.configured:
         for message in rows:
             enqueue_on_commit(message.pk)
     return mailing
+
+
+def _attachment(message: OutboxMessage, attachment: Attachment | Printed) -> OutboxAttachment:
+    if isinstance(attachment, Printed):
+        return OutboxAttachment(
+            message=message,
+            renderer=attachment.renderer,
+            key=attachment.key,
+            language=translation.get_language() or "",
+        )
+    name, content, mimetype = attachment
+    return OutboxAttachment(message=message, filename=name, content=content, mimetype=mimetype)
 
 
 def enqueue_on_commit(message_id: int) -> None:

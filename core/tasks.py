@@ -16,8 +16,8 @@ from django.db import transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from core.models import OutboxMessage, OutboxStatus
-from core.notify import mail_configured, not_configured_reason
+from core.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from core.notify import mail_configured, not_configured_reason, print_attachment
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ def send_outbox_message(message_id: int) -> str:
             return message.status
         message.attempts += 1
         try:
-            EmailMessage(message.subject, message.body, None, [message.recipient]).send()
+            files = [_file(attachment) for attachment in message.attachments.all()]
+            EmailMessage(
+                message.subject, message.body, None, [message.recipient], attachments=files
+            ).send()
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if message.attempts >= max_attempts():
@@ -72,6 +75,17 @@ def send_outbox_message(message_id: int) -> str:
             message.last_error = ""
         message.save()
         return message.status
+
+
+def _file(attachment: OutboxAttachment) -> tuple[str, bytes, str]:
+    """The attachment's file, printed first if it is still to print (and kept, so that
+    every attempt sends the same file). A failure to print fails the attempt: the mail
+    says the file is attached."""
+    if attachment.content is None:
+        attachment.filename, content, attachment.mimetype = print_attachment(attachment)
+        attachment.content = content
+        attachment.save(update_fields=["filename", "content", "mimetype"])
+    return attachment.filename, bytes(attachment.content), attachment.mimetype
 
 
 def retry_later(message: OutboxMessage) -> None:

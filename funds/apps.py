@@ -8,18 +8,21 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from core.canal import register_history, register_hops
-        from core.notify import register_audience
+        from core.notify import register_audience, register_renderer
         from core.panels import register_panel
         from core.validation import register_database_rule
         from funds.canal import HISTORY, hops
         from funds.holding import organization_investments_panel
         from funds.models import CapitalCall
+        from funds.notices import allocation_notice
         from funds.views import project_deals_panel
 
         register_hops(hops)
         register_history("funds", HISTORY)
         # The outbox: the fund's team follows the mail about its capital calls.
         register_audience(CapitalCall, lambda user: CapitalCall.objects.editable_by(user))
+        # Call notices are printed by the outbox's worker, not in the request.
+        register_renderer("funds.call_notice", allocation_notice)
         register_panel("project_detail", project_deals_panel)
         register_panel("organization_detail", organization_investments_panel)
         register_database_rule(

@@ -98,7 +98,7 @@ class ExitKind(models.TextChoices):
 
 
 class AllocationStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", _("Unpaid")
     PARTIAL = "partial", _("Partially paid")
     PAID = "paid", _("Paid")
 

@@ -125,6 +125,9 @@ def load(fund_user=None) -> Fund:
         target_size=Decimal("3000000000.00"),
         vintage_year=2018,
         status="investing",
+        bank_account_name="国科先进材料产业基金（有限合伙）（示例）",
+        bank_name="中国银行滕州支行（示例）",
+        bank_account_number="2345 0000 0000 0000 018",
     )
     fund.team.add(owner)
     ReviewCriterion.objects.bulk_create(

@@ -493,3 +493,42 @@ def fund_figures(fund, as_of: datetime.date | None = None) -> FundFigures:
         irr_note=rate.note,
         investments=rows,
     )
+
+
+# --- The partners' payments -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paid:
+    """One payment a limited partner made into the fund, on its date."""
+
+    partner_id: int
+    call_id: int
+    paid_on: datetime.date
+    amount: Decimal
+
+
+def payments_in(fund, as_of: datetime.date, partner=None) -> list[Paid]:
+    """Every payment the limited partners (or one ``partner``, an organisation or its id)
+    made into ``fund`` on or before ``as_of``, in date order: the one place that reads what
+    was paid, by whom, on which call and when.
+
+    Today a payment is an allocation's paid amount on its paid date.
+    """
+    from funds.models import CapitalCallAllocation
+
+    rows = CapitalCallAllocation.objects.filter(
+        call__fund=fund, paid_amount__gt=0, paid_on__isnull=False, paid_on__lte=as_of
+    )
+    if partner is not None:
+        rows = rows.filter(limited_partner_id=getattr(partner, "pk", partner))
+    rows = rows.order_by("paid_on", "call__number", "limited_partner_id").values_list(
+        "limited_partner_id", "call_id", "paid_on", "paid_amount"
+    )
+    return [Paid(*row) for row in rows]
+
+
+def partner_flows(fund, partner, as_of: datetime.date) -> list[tuple[datetime.date, Decimal]]:
+    """What ``partner`` (an organisation or its id) paid into ``fund`` on or before
+    ``as_of``: ``[(paid on, amount)]`` in date order, amounts positive."""
+    return [(p.paid_on, p.amount) for p in payments_in(fund, as_of, partner)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds import views
+from funds import report_views, views
 
 app_name = "funds"
 
@@ -17,7 +17,32 @@ urlpatterns = [
         views.allocation_payment,
         name="payment",
     ),
-    path("calls/<int:pk>/notices/<int:allocation>/", views.call_notice, name="call_notice"),
+    path("calls/<int:pk>/notices/<int:allocation>/", report_views.call_notice, name="call_notice"),
+    path(
+        "calls/<int:pk>/notices/<int:allocation>/pdf/",
+        report_views.call_notice_pdf,
+        name="call_notice_pdf",
+    ),
+    path(
+        "funds/<int:pk>/partners/<int:partner_id>/statement/",
+        report_views.partner_statement,
+        name="statement",
+    ),
+    path(
+        "funds/<int:pk>/partners/<int:partner_id>/statement/pdf/",
+        report_views.partner_statement_pdf,
+        name="statement_pdf",
+    ),
+    path(
+        "funds/<int:pk>/reports/<int:year>/Q<int:quarter>/",
+        report_views.fund_report,
+        name="report",
+    ),
+    path(
+        "funds/<int:pk>/reports/<int:year>/Q<int:quarter>/pdf/",
+        report_views.fund_report_pdf,
+        name="report_pdf",
+    ),
     path("deals/<int:pk>/", views.deal_detail, name="deal"),
     path("deals/<int:pk>/move/", views.deal_move, name="deal_move"),
     path("deals/<int:pk>/reopen/", views.deal_reopen, name="deal_reopen"),

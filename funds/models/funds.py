@@ -116,6 +116,10 @@ class Fund(TimeStampedModel):
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("team"), blank=True, related_name="fund_teams"
     )
+    # Where the partners pay their calls: printed on every call notice.
+    bank_account_name = models.CharField(_("bank account name"), max_length=200, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=64, blank=True)
 
     objects = FundQuerySet.as_manager()
     history = HistoricalRecords()
@@ -142,6 +146,15 @@ class Fund(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("funds:fund", kwargs={"pk": self.pk})
+
+    @property
+    def code(self) -> str:
+        """The fund's short code in payment references ("F7" for fund 7)."""
+        return f"F{self.pk}"
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_name and self.bank_account_number)
 
 
 class ReviewCriterion(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.notify import Mailing, Party, notify_on_commit
+from core.notify import Mailing, Party, Printed, notify_on_commit
 from funds.choices import DEFAULT_CRITERIA
 from funds.metrics import allocate
 from funds.models import (
@@ -22,6 +22,7 @@ from funds.models import (
     Payment,
     ReviewCriterion,
 )
+from funds.notices import notice_reference
 from funds.services.common import check_team
 from members.models import Organization
 
@@ -97,10 +98,10 @@ def commitment_save(*, commitment: Commitment, actor) -> Commitment:
     return commitment
 
 
-def _partner(partner_id: int) -> Party:
-    """A limited partner: its primary liaison's address, else every contact's."""
-    partner = Organization.objects.get(pk=partner_id)
-    contacts = list(partner.contacts.exclude(email=""))
+def _partner(partner: Organization) -> Party:
+    """A limited partner (its contacts prefetched): its primary liaison's address, else
+    every contact's."""
+    contacts = [c for c in partner.contacts.all() if c.email]
     primary = [c.email for c in contacts if c.is_primary]
     return Party.of(
         partner,
@@ -159,29 +160,46 @@ def capital_call_create(
     except ValueError as error:
         raise ValidationError({"amount": str(error)}) from error
     call.save()
-    CapitalCallAllocation.objects.bulk_create(
+    allocations = CapitalCallAllocation.objects.bulk_create(
         CapitalCallAllocation(call=call, limited_partner_id=partner, amount=part)
         for partner, part in parts.items()
     )
-    call.mailing = Mailing()
-    for partner, part in parts.items():
-        call.mailing += notify_on_commit(
-            subject=_("Capital call %(number)d of %(fund)s") % {"number": number, "fund": fund},
+    call.mailing = _mail_notices(call, allocations)
+    return call
+
+
+def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -> Mailing:
+    """Mail each partner its part of the call, with its call notice as a PDF (printed by
+    the outbox's worker: the request does not wait for it)."""
+    fund = call.fund
+    partners = Organization.objects.prefetch_related("contacts").in_bulk(
+        [a.limited_partner_id for a in allocations]
+    )
+    mailing = Mailing()
+    for allocation in allocations:
+        party = _partner(partners[allocation.limited_partner_id])
+        mailing += notify_on_commit(
+            subject=_("Capital call %(number)d of %(fund)s")
+            % {"number": call.number, "fund": fund},
             body=_(
                 "%(fund)s calls %(amount)s %(currency)s of your commitment, due on %(due)s."
                 "\n\nPurpose: %(purpose)s\n"
             )
             % {
                 "fund": fund,
-                "amount": part,
+                "amount": allocation.amount,
                 "currency": fund.currency,
-                "due": due_date.isoformat(),
-                "purpose": purpose or "—",
-            },
-            to=[_partner(partner)],
+                "due": call.due_date.isoformat(),
+                "purpose": call.purpose or "—",
+            }
+            + "\n"
+            + _("Quote the reference %(reference)s with your payment. The call notice is attached.")
+            % {"reference": notice_reference(call, allocation.limited_partner_id)},
+            to=[party],
             concerns=call,
+            attachments=[Printed("funds.call_notice", allocation.pk)],
         )
-    return call
+    return mailing
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@
 
 from funds.views.capital import (
     allocation_payment,
-    call_notice,
     capital_call_create,
     capital_call_detail,
     fund_detail,
@@ -28,7 +27,6 @@ from funds.views.referral import project_deals_panel, project_refer
 __all__ = [
     "allocation_payment",
     "board",
-    "call_notice",
     "capital_call_create",
     "capital_call_detail",
     "deal_create",

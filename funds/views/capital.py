@@ -14,6 +14,7 @@ from funds import services
 from funds.forms import CapitalCallForm, PaymentForm
 from funds.metrics import fund_figures
 from funds.models import CapitalCall, Fund, Payment
+from funds.statements import reportable_quarters
 from funds.views.common import is_on_team, visible_fund
 
 
@@ -35,6 +36,7 @@ def fund_detail(request, pk, call_form=None):
         "fund": fund,
         "figures": fund_figures(fund),
         "commitments": fund.commitments.select_related("limited_partner"),
+        "quarters": reportable_quarters(fund),
         "calls": fund.capital_calls.prefetch_related("allocations"),
         "on_team": on_team,
     }
@@ -97,18 +99,3 @@ def allocation_payment(request, pk, allocation):
             for text in errors:
                 messages.error(request, text)
     return redirect(call)
-
-
-@login_required
-def call_notice(request, pk, allocation):
-    """The call notice of one limited partner: a page made for printing (or saving as PDF)."""
-    call = get_object_or_404(
-        CapitalCall.objects.visible_to(request.user).select_related("fund__manager"), pk=pk
-    )
-    item = get_object_or_404(call.allocations.select_related("limited_partner"), pk=allocation)
-    commitment = call.fund.commitments.filter(limited_partner=item.limited_partner).first()
-    return render(
-        request,
-        "funds/call_notice.html",
-        {"call": call, "allocation": item, "commitment": commitment},
-    )
