@@ -2,25 +2,44 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from canal import dashboard
 from canal.forms import CanalFilterForm
 from core.exports import FORMATS, export_response
+from core.views import export_or_queue
 from funds.models import Investment
 from members import roles
 from members.choices import GOVERNING_ROLES, MembershipStatus
 from members.models import Alliance, Membership, Organization
-from projects.choices import AchievementStatus, Field
+from projects.choices import Field
 from projects.models import Achievement, Product, Project
 
 PAGE_SIZE = 25
 
 
+CHAIN_LABELS = {
+    "innovation": _lazy("Innovation chain"),
+    "industrial": _lazy("Industrial chain"),
+    "capital": _lazy("Capital chain"),
+}
+
+
 def _export_format(request) -> str | None:
     fmt = request.GET.get("export")
     return fmt if fmt in FORMATS else None
+
+
+def _export_params(request, drop=("export", "page")) -> dict:
+    """The page's query string without the export's own parameters, for a job to replay."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in drop:
+            query.setlist(key, values)
+    return {"query": query.urlencode()}
 
 
 def _bars(figures):
@@ -75,7 +94,10 @@ def canal_dashboard(request):
                 _("Median days"),
                 _("90th percentile days"),
             ],
-            ([f.label, f.chain, f.count, f.conversion, f.median_days, f.p90_days] for f in figures),
+            (
+                [f.label, CHAIN_LABELS[f.chain], f.count, f.conversion, f.median_days, f.p90_days]
+                for f in figures
+            ),
             "canal-funnel",
         )
     context = {
@@ -113,19 +135,8 @@ def canal_dashboard(request):
 
 
 def _export_achievements_at(request, filters, hop, fmt):
-    fields, statuses = dict(Field.choices), dict(AchievementStatus.choices)
-    rows = (
-        [title, institute, alliance, fields.get(field, field), statuses.get(status, status)]
-        for title, institute, alliance, field, status in dashboard.export_rows_at(
-            request.user, filters, hop
-        )
-    )
-    return export_response(
-        fmt,
-        [_("Achievement"), _("Institute"), _("Alliance"), _("Field"), _("Status")],
-        rows,
-        f"canal-{hop}",
-    )
+    params = {**_export_params(request, drop=("export", "page", "hop")), "hop": hop}
+    return export_or_queue(request, "canal.hop", params, fmt)
 
 
 def _per_alliance(queryset, field="alliance_id", **aggregates):
@@ -226,18 +237,7 @@ def organization_roles(request):
         organizations = organizations.filter(alliance_count__gt=1)
     fmt = _export_format(request)
     if fmt:
-        # iterator() prefetches each chunk's memberships: memory stays flat.
-        rows = (
-            [o.name, o.get_kind_display(), m.alliance.name, m.get_role_display()]
-            for o in organizations.iterator(chunk_size=500)
-            for m in o.active_memberships
-        )
-        return export_response(
-            fmt,
-            [_("Organisation"), _("Kind"), _("Alliance"), _("Role")],
-            rows,
-            "organisation-roles",
-        )
+        return export_or_queue(request, "canal.organization_roles", _export_params(request), fmt)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "canal/organization_roles.html", {"page": page, "q": q})
 
@@ -257,31 +257,7 @@ def import_substitution(request):
         products = products.filter(project__achievement__alliance_id=int(alliance))
     fmt = _export_format(request)
     if fmt:
-        return export_response(
-            fmt,
-            [
-                _("Product"),
-                _("Enterprise"),
-                _("Field"),
-                _("Alliance"),
-                _("Replaced foreign product or supplier"),
-                _("Domestic share (%)"),
-                _("Launched"),
-            ],
-            (
-                [
-                    p.name,
-                    p.enterprise.name,
-                    Field(p.project.achievement.field).label,
-                    p.project.achievement.alliance.name,
-                    p.replaced_product,
-                    p.domestic_market_share,
-                    p.launch_date,
-                ]
-                for p in products.iterator(chunk_size=2000)
-            ),
-            "import-substitution",
-        )
+        return export_or_queue(request, "canal.import_substitution", _export_params(request), fmt)
     summary = (
         products.order_by()
         .values("project__achievement__field", "project__achievement__alliance__name")

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exports import csv_response
+from core.exports import FORMATS
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
+from core.views import back_url, export_or_queue
 from funds import services
 from funds.choices import BOARD_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -213,50 +214,20 @@ def deal_move(request, pk):
 
 @login_required
 def deal_table(request, pk):
-    """The deals as a table with filters; ``?export=csv`` streams them as CSV."""
+    """The deals as a table with filters; ``?export=csv`` (or ``xlsx``) exports them: streamed,
+    or a background job past ``EXPORT_TASK_ROWS`` rows."""
     fund = _fund(request, pk)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        query = back_url(request).partition("?")[2]
+        return export_or_queue(request, "funds.deals", {"fund": fund.pk, "query": query}, fmt)
     queryset = _board_deals(request, fund).order_by("-created", "-id")
     filterset = DealFilterSet(request.GET or None, queryset=queryset)
     rows = filtered(filterset)
-    if request.GET.get("export") == "csv":
-        return _deals_csv(fund, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "funds/deal_table.html", {"fund": fund, "filter": filterset, "page": page}
     )
-
-
-def _deals_csv(fund, rows):
-    header = [
-        _("Company"),
-        _("Stage"),
-        _("Requested amount"),
-        _("Pre-money valuation"),
-        _("Currency"),
-        _("Owner"),
-        _("Source"),
-        _("Average score"),
-        _("Days in stage"),
-        _("Project"),
-        _("Created"),
-    ]
-    lines = (
-        [
-            deal.company.name,
-            deal.get_stage_display(),
-            deal.requested_amount,
-            deal.pre_money_valuation,
-            deal.currency,
-            deal.owner.get_username(),
-            deal.get_source_display(),
-            deal.average_score,
-            deal.days_in_stage or 0,
-            deal.project.title if deal.project else "",
-            deal.created.date().isoformat(),
-        ]
-        for deal in rows.iterator(chunk_size=500)
-    )
-    return csv_response(header, lines, f"deals-{fund.pk}")
 
 
 @login_required

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin, run_transition
+from core.admin_jobs import JobImportExportMixin
 from core.forms import ConstraintValidatedModelForm
 from members import services
 from members.models import (
@@ -28,8 +28,10 @@ class ReasonActionForm(ActionForm):
     )
 
 
-class ImportForUserMixin(ImportExportMixin):
-    """Passes the admin user to the resources, which scope the import to their alliances."""
+class ImportForUserMixin(JobImportExportMixin):
+    """Passes the admin user to the resources, which scope the import to their alliances.
+
+    Exports stream (a job past ``EXPORT_TASK_ROWS`` rows); imports run as jobs."""
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

@@ -85,6 +85,8 @@ class OrganizationResource(ScopedResource):
         )
 
     def before_save_instance(self, instance, row, **kwargs):
+        # Imports run in the worker, without a request: the history names the importer.
+        instance._history_user = self.user
         if (
             instance.pk
             and self.user is not None
@@ -97,6 +99,13 @@ class OrganizationResource(ScopedResource):
 
 
 class MembershipResource(ScopedResource):
+    # The columns computed in Python below, as the database reads them (streamed exports).
+    export_paths = {
+        "organization": "organization__name",
+        "credit_code": "organization__credit_code",
+        "kind": "organization__kind",
+    }
+
     alliance = fields.Field(
         attribute="alliance",
         column_name="alliance",
