@@ -24,6 +24,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Value, When
@@ -141,9 +142,12 @@ class Table:
             yield from self._csv_rows(progress)
 
     def _copy_chunks(self, progress: Progress) -> Iterator[bytes]:
-        statement = f"COPY ({self.sql}) TO STDOUT WITH (FORMAT csv)"
         done, size, blocks = 0, 0, []
-        with connection.cursor() as cursor, cursor.copy(statement, self.params or None) as copy:
+        # COPY takes no bound parameters: psycopg merges them into the statement.
+        statement = psycopg.ClientCursor(connection.connection).mogrify(
+            f"COPY ({self.sql}) TO STDOUT WITH (FORMAT csv)", self.params or None
+        )
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
             # PostgreSQL sends one message per row: counting blocks counts rows.
             for block in copy:
                 blocks.append(block)
