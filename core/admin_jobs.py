@@ -255,7 +255,7 @@ def run_import(job: ExportJob, progress) -> dict:
             transaction.set_rollback(True)
     if saved:
         post_import.send(sender=None, model=model_admin.model)
-    if confirmed:
+    if confirmed or refused_count:  # the file is of no further use
         default_storage.delete(job.params["file"])
     return {
         "confirmed": saved,
