@@ -83,6 +83,8 @@ class Table:
     params: Sequence = ()
     rows: Callable[[], Iterable[Sequence]] | None = None
     counter: Callable[[], int] | None = field(default=None, repr=False)
+    # exceeds(n): whether there are more than n rows, without counting them all.
+    exceeder: Callable[[int], bool] | None = field(default=None, repr=False)
 
     @classmethod
     def from_queryset(cls, headers, queryset, filename: str, title: str = "") -> Table:
@@ -95,6 +97,7 @@ class Table:
             sql=sql,
             params=params,
             counter=queryset.order_by().count,
+            exceeder=lambda n: queryset.order_by()[n : n + 1].exists(),
         )
 
     @classmethod
@@ -117,6 +120,11 @@ class Table:
                 cursor.execute(f"SELECT count(*) FROM ({self.sql}) AS export", self.params)
                 return cursor.fetchone()[0]
         return sum(1 for _ in self.rows())
+
+    def exceeds(self, limit: int) -> bool:
+        if self.exceeder is not None:
+            return self.exceeder(limit)
+        return self.count() > limit
 
     def iter_rows(self) -> Iterator[Sequence]:
         if self.rows is not None:

@@ -43,20 +43,17 @@ def export_or_queue(request, kind: str, params: dict, fmt: str):
     """
     fmt = fmt if fmt in exports.FORMATS else "csv"
     table = exports.build(kind, request.user, params)
-    if request.user.is_authenticated:
-        total = table.count()
-        if total > exports.task_threshold():
-            job = jobs.create_job(
-                user=request.user,
-                kind=kind,
-                title=table.title or table.filename,
-                fmt=fmt,
-                params=params,
-                back_url=back_url(request),
-                total=total,
-            )
-            queue_job(job)
-            return redirect(job)
+    if request.user.is_authenticated and table.exceeds(exports.task_threshold()):
+        job = jobs.create_job(
+            user=request.user,
+            kind=kind,
+            title=table.title or table.filename,
+            fmt=fmt,
+            params=params,
+            back_url=back_url(request),
+        )
+        queue_job(job)
+        return redirect(job)
     return table.response(fmt)
 
 
