@@ -11,6 +11,7 @@
     var rows = section.querySelector("[data-job-rows]");
     var error = section.querySelector("[data-job-error]");
     var download = section.querySelector("[data-job-download]");
+    var downloadBox = section.querySelector("[data-job-download-box]");
     var rowsFormat = section.getAttribute("data-rows-format") || "{done} / {total}";
     var reload = section.getAttribute("data-reload-when-done") === "1";
     var delay = 500;
@@ -35,7 +36,7 @@
       }
       if (state.download_url && download) {
         download.href = state.download_url;
-        download.hidden = false;
+        downloadBox.hidden = false;
       }
     }
 
