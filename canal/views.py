@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from canal import dashboard
 from canal.forms import CanalFilterForm
@@ -22,9 +22,9 @@ PAGE_SIZE = 25
 
 
 CHAIN_LABELS = {
-    "innovation": _lazy("Innovation chain"),
-    "industrial": _lazy("Industrial chain"),
-    "capital": _lazy("Capital chain"),
+    "innovation": gettext_lazy("Innovation chain"),
+    "industrial": gettext_lazy("Industrial chain"),
+    "capital": gettext_lazy("Capital chain"),
 }
 
 
