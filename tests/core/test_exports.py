@@ -265,3 +265,11 @@ def test_the_xlsx_writer_goes_on_in_a_new_sheet_past_excels_row_limit(monkeypatc
         [2],
         [3],
     ]
+
+
+def test_the_organisation_roles_export_keeps_the_pages_filters(client, analyst, two_alliance_units):
+    client.force_login(analyst)
+    several = csv_rows(body(client.get(URL, {"export": "csv", "several": "1"})))
+    assert [row[0] for row in several[1:]] == [TRICKY, TRICKY]
+    searched = csv_rows(body(client.get(URL, {"export": "csv", "q": "普通"})))
+    assert [row[0] for row in searched[1:]] == ["普通单位"]
