@@ -224,6 +224,9 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Tries of one outbox message before it is marked failed (1, 2, 4, 8... minutes apart).
 OUTBOX_MAX_ATTEMPTS = env.int("ALLIANCE_OUTBOX_MAX_ATTEMPTS", default=5)
+# Exports of more rows than this run in the worker; their files are kept this long.
+EXPORT_TASK_ROWS = env.int("ALLIANCE_EXPORT_TASK_ROWS", default=20_000)
+EXPORT_EXPIRY_HOURS = env.int("ALLIANCE_EXPORT_EXPIRY_HOURS", default=24)
 
 # --- Background tasks -------------------------------------------------------------------
 # Django's tasks framework on the database we already run (django-tasks-db): a request

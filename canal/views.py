@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from canal import dashboard, sankey
 from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
@@ -13,19 +14,36 @@ from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
 from core.paging import get_page, page_number
+from core.views import export_or_queue
 from funds.models import Investment
 from members import roles
 from members.choices import GOVERNING_ROLES, MembershipStatus
 from members.models import Alliance, Membership, Organization
-from projects.choices import AchievementStatus, Field
+from projects.choices import Field
 from projects.models import Achievement, Product, Project
 
 PAGE_SIZE = 25
 
 
+CHAIN_LABELS = {
+    "innovation": gettext_lazy("Innovation chain"),
+    "industrial": gettext_lazy("Industrial chain"),
+    "capital": gettext_lazy("Capital chain"),
+}
+
+
 def _export_format(request) -> str | None:
     fmt = request.GET.get("export")
     return fmt if fmt in FORMATS else None
+
+
+def _export_params(request, drop=("export", "page")) -> dict:
+    """The page's query string without the export's own parameters, for a job to replay."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in drop:
+            query.setlist(key, values)
+    return {"query": query.urlencode()}
 
 
 def _bars(figures):
@@ -112,7 +130,10 @@ def canal_dashboard(request):
                 _("Median days"),
                 _("90th percentile days"),
             ],
-            ([f.label, f.chain, f.count, f.conversion, f.median_days, f.p90_days] for f in figures),
+            (
+                [f.label, CHAIN_LABELS[f.chain], f.count, f.conversion, f.median_days, f.p90_days]
+                for f in figures
+            ),
             "canal-funnel",
         )
     filter_query = _filter_query(request)
@@ -175,35 +196,13 @@ def _filter_query(request) -> str:
 
 
 def _export_achievements_at(request, filters, hop, fmt, without, also):
-    fields, statuses = dict(Field.choices), dict(AchievementStatus.choices)
-    rows = (
-        [
-            title,
-            institute,
-            alliance,
-            fields.get(field, field),
-            statuses.get(status, status),
-            on,
-            days,
-        ]
-        for title, institute, alliance, field, status, on, days in dashboard.export_rows_at(
-            request.user, filters, hop, without=without, also=also
-        )
-    )
-    return export_response(
-        fmt,
-        [
-            _("Achievement"),
-            _("Institute"),
-            _("Alliance"),
-            _("Field"),
-            _("Status"),
-            _("Date reached"),
-            _("Days"),
-        ],
-        rows,
-        f"canal-{hop}",
-    )
+    params = {
+        **_export_params(request, drop=("export", "page", "hop", "without", "also")),
+        "hop": hop,
+        "without": without,
+        "also": also,
+    }
+    return export_or_queue(request, "canal.hop", params, fmt)
 
 
 def _per_alliance(queryset, field="alliance_id", **aggregates):
@@ -307,18 +306,7 @@ def organization_roles(request):
     if fmt and search.errors:
         return HttpResponseBadRequest(" ".join(search.errors["q"]))
     if fmt:
-        # iterator() prefetches each chunk's memberships: memory stays flat.
-        rows = (
-            [o.name, o.get_kind_display(), m.alliance.name, m.get_role_display()]
-            for o in organizations.iterator(chunk_size=500)
-            for m in o.active_memberships
-        )
-        return export_response(
-            fmt,
-            [_("Organisation"), _("Kind"), _("Alliance"), _("Role")],
-            rows,
-            "organisation-roles",
-        )
+        return export_or_queue(request, "canal.organization_roles", _export_params(request), fmt)
     page = get_page(request, organizations, PAGE_SIZE)
     return render(
         request, "canal/organization_roles.html", {"page": page, "q": q, "search": search}
@@ -342,31 +330,7 @@ def import_substitution(request):
         products = products.filter(project__achievement__alliance=alliance)
     fmt = _export_format(request)
     if fmt:
-        return export_response(
-            fmt,
-            [
-                _("Product"),
-                _("Enterprise"),
-                _("Field"),
-                _("Alliance"),
-                _("Replaced foreign product or supplier"),
-                _("Domestic share (%)"),
-                _("Launched"),
-            ],
-            (
-                [
-                    p.name,
-                    p.enterprise.name,
-                    Field(p.project.achievement.field).label,
-                    p.project.achievement.alliance.name,
-                    p.replaced_product,
-                    p.domestic_market_share,
-                    p.launch_date,
-                ]
-                for p in products.iterator(chunk_size=2000)
-            ),
-            "import-substitution",
-        )
+        return export_or_queue(request, "canal.import_substitution", _export_params(request), fmt)
     summary = (
         products.order_by()
         .values("project__achievement__field", "project__achievement__alliance__name")

@@ -49,9 +49,9 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 
 from core.admin_history import ScopedHistoryMixin
+from core.admin_jobs import JobImportExportMixin
 from core.changelists import GuardedChangeListMixin, guard_registered_admins
 
 admin.site.site_header = gettext_lazy("Alliance portal administration")
@@ -186,8 +186,9 @@ class ScopedInlineMixin:
         return formset
 
 
-class ScopedImportExportMixin(ImportExportMixin):
-    """Import and export within the user's scope.
+class ScopedImportExportMixin(JobImportExportMixin):
+    """Import and export within the user's scope; exports stream (a job past
+    ``EXPORT_TASK_ROWS`` rows), imports run as jobs (``core.admin_jobs``).
 
     The export reads the admin's scoped changelist; a filter it refuses answers 400. Import
     needs the add and change permissions; the resources receive the user (as ``user``) and

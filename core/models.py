@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -218,3 +219,88 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("in progress")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("could not be completed")
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job's file and report are for the user who asked for them, and nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+    def expired(self, now=None):
+        return self.filter(expires__lte=now or timezone.now())
+
+
+class ExportJob(TimeStampedModel):
+    """A long export, or an admin import, run by the task worker instead of the request.
+
+    Exports write their file into the default storage, where it stays for a day
+    (``EXPORT_EXPIRY_HOURS``) and is served only to its requester. Imports keep the uploaded
+    file there until they finish and answer a report: totals and each refused row.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # An export's registered kind (core.exports.register), "admin:<app>.<model>" for an
+    # admin export, "import:<app>.<model>" for an admin import.
+    kind = models.CharField(_("kind"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=8)
+    params = models.JSONField(_("parameters"), encoder=DjangoJSONEncoder, default=dict)
+    language = models.CharField(_("language"), max_length=16)
+    back_url = models.CharField(_("back to"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportJobStatus, default=ExportJobStatus.QUEUED
+    )
+    rows_done = models.PositiveBigIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveBigIntegerField(_("rows in all"), null=True, blank=True)
+    file = models.FileField(_("file"), max_length=500, blank=True)
+    report = models.JSONField(_("report"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        indexes = [
+            models.Index(fields=["requested_by", "-created"], name="core_exportjob_user_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("export_job", args=[self.pk])
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind.startswith("import:")
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportJobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, int(100 * self.rows_done / self.rows_total))

@@ -1,4 +1,4 @@
-"""Background work of the ground: sending the outbox.
+"""Background work of the ground: sending the outbox, long exports and admin imports.
 
 Run by ``manage.py db_worker`` (django-tasks-db) beside the web servers. A message that
 cannot be sent is tried again after 1, 2, 4, 8... minutes, ``OUTBOX_MAX_ATTEMPTS`` times in
@@ -16,7 +16,8 @@ from django.db import transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from core.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from core import jobs
+from core.models import ExportJob, OutboxAttachment, OutboxMessage, OutboxStatus
 from core.notify import mail_configured, not_configured_reason, print_attachment
 
 logger = logging.getLogger(__name__)
@@ -99,3 +100,20 @@ def retry_later(message: OutboxMessage) -> None:
         return
     deferred = send_outbox_message.using(run_after=message.next_attempt_at)
     transaction.on_commit(lambda: deferred.enqueue(message.pk), robust=True)
+
+
+@task()
+def run_export_job(job_id: int) -> str:
+    """Write a long export's file (``core.jobs.run_export``)."""
+    return jobs.run_export(job_id)
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """Check or carry out an admin import (``core.admin_jobs.run_import``)."""
+    return jobs.run_import(job_id)
+
+
+def queue_job(job: ExportJob) -> None:
+    """Hand the job to the worker. The immediate backend of the tests runs it at once."""
+    (run_import_job if job.is_import else run_export_job).enqueue(job.pk)

@@ -99,6 +99,8 @@ class OrganizationResource(ScopedResource):
         )
 
     def before_save_instance(self, instance, row, **kwargs):
+        # Imports run in the worker, without a request: the history names the importer.
+        instance._history_user = self.user
         if instance.pk and not self.may_change(instance):
             raise ValidationError(
                 _("%(name)s belongs to alliances you do not serve; it was not changed.")
@@ -107,6 +109,13 @@ class OrganizationResource(ScopedResource):
 
 
 class MembershipResource(ScopedResource):
+    # The columns computed in Python below, as the database reads them (streamed exports).
+    export_paths = {
+        "organization": "organization__name",
+        "credit_code": "organization__credit_code",
+        "kind": "organization__kind",
+    }
+
     alliance = fields.Field(
         attribute="alliance",
         column_name="alliance",

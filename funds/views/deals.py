@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exports import csv_response
+from core.exports import FORMATS
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
 from core.paging import get_page
 from core.redirects import redirect_next
+from core.views import back_url, export_or_queue
 from funds import services
 from funds.choices import BOARD_STAGES, REOPENABLE_STAGES, DealStage
 from funds.filtersets import DealFilterSet
@@ -131,50 +132,20 @@ def _move_as_json(request, deal):
 
 @login_required
 def deal_table(request, pk):
-    """The deals as a table with filters; ``?export=csv`` streams them as CSV."""
+    """The deals as a table with filters; ``?export=csv`` (or ``xlsx``) exports them: streamed,
+    or a background job past ``EXPORT_TASK_ROWS`` rows."""
     fund = visible_fund(request, pk)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        query = back_url(request).partition("?")[2]
+        return export_or_queue(request, "funds.deals", {"fund": fund.pk, "query": query}, fmt)
     queryset = _board_deals(request, fund).order_by("-created", "-id")
     filterset = DealFilterSet(request.GET or None, queryset=queryset)
     rows = filtered(filterset)
-    if request.GET.get("export") == "csv":
-        return _deals_csv(fund, rows)
     page = get_page(request, rows, PAGE_SIZE)
     return render(
         request, "funds/deal_table.html", {"fund": fund, "filter": filterset, "page": page}
     )
-
-
-def _deals_csv(fund, rows):
-    header = [
-        _("Company"),
-        _("Stage"),
-        _("Requested amount"),
-        _("Pre-money valuation"),
-        _("Currency"),
-        _("Owner"),
-        _("Source"),
-        _("Average score"),
-        _("Days in stage"),
-        _("Project"),
-        _("Created"),
-    ]
-    lines = (
-        [
-            deal.company.name,
-            deal.get_stage_display(),
-            deal.requested_amount,
-            deal.pre_money_valuation,
-            deal.currency,
-            deal.owner.get_username(),
-            deal.get_source_display(),
-            deal.average_score,
-            deal.days_in_stage or 0,
-            deal.project.title if deal.project else "",
-            deal.created.date().isoformat(),
-        ]
-        for deal in rows.iterator(chunk_size=500)
-    )
-    return csv_response(header, lines, f"deals-{fund.pk}")
 
 
 @login_required
