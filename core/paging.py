@@ -1,11 +1,22 @@
-"""A paginator that does not count a million rows to show twenty.
+"""A paginator that does not count a million rows to show twenty, in one statement.
 
 Django's ``Paginator`` counts every row before it shows a page, and its pages know whether
 a next page exists only from that count. ``CappedPaginator`` instead reads one row more
 than the page (so ``has_next`` costs nothing) and counts at most ``count_limit + 1`` rows:
 below the limit the count is exact, past it ``count`` is the limit and
 ``count_is_estimate`` is true ("10,000+"). When a page reaches the end of the list the
-count is exact whatever its size, without a count query at all.
+count is exact whatever its size, without counting at all.
+
+A page of a queryset is ONE statement: the capped count rides along as an uncorrelated
+scalar subquery (``(SELECT count(*) FROM (... LIMIT 10001) capped)``, which PostgreSQL
+runs once) and, with ``keys_first``, the rows are read for the keys of the page sliced in
+a subquery (``pk IN (SELECT id ... ORDER BY ... LIMIT 21 OFFSET n)``: an index-only scan
+even deep in the list), ordered again by the list's own ordering. The count is left out
+when the page alone shows whether the list holds more than the limit.
+
+A queryset marked with ``order_past_limit`` (a ranked search) is counted first: holding
+more than ``count_limit`` rows, it is listed in the marked ordering (newest first)
+instead of ranking every row.
 
 The API pagination (core/api/pagination.py) and the HTML lists share it.
 """
@@ -13,12 +24,32 @@ The API pagination (core/api/pagination.py) and the HTML lists share it.
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
 # Past this page number the offset would overflow the database's bigint: no such page.
 MAX_OFFSET = 10**15
+# The name of the capped count in the page's rows.
+COUNT_ALIAS = "capped_count_"
+
+
+class CappedCount(Subquery):
+    """The number of rows of a sliced queryset, as an expression: uncorrelated, so that
+    PostgreSQL computes it once for the whole statement."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
+
+def order_past_limit(queryset: QuerySet, ordering) -> QuerySet:
+    """``queryset`` listed in ``ordering`` by a ``CappedPaginator`` when it holds more than
+    the count limit, and in its own ordering otherwise. A ranked search marks itself so:
+    ranking tens of thousands of matches to show twenty costs more than the ranking
+    tells apart. An ordering asked for later (``?ordering=``) replaces both."""
+    marked = queryset.all()
+    marked.query.ordering_past_limit = (tuple(marked.query.order_by), tuple(ordering))
+    return marked
 
 
 class CappedPage(Page):
@@ -34,7 +65,16 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    """Pages of ``per_page`` rows with a count capped at ``count_limit``."""
+    """Pages of ``per_page`` rows with a count capped at ``count_limit``.
+
+    ``keys_first`` reads a page's rows for its keys sliced in a subquery (deep pages stay
+    index-only); ``read`` turns the page's queryset into its rows (``list`` by default, the
+    API reads ``.values()``): each row carries the capped count as ``COUNT_ALIAS`` when
+    it was asked for.
+    """
+
+    keys_first = False
+    read = staticmethod(list)
 
     def __init__(self, object_list, per_page, *, count_limit: int = COUNT_LIMIT, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -60,7 +100,11 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        rows = list(self.object_list[offset : offset + self.per_page + 1])
+        end = offset + self.per_page + 1
+        if isinstance(self.object_list, QuerySet):
+            rows = self._read(offset, end)
+        else:
+            rows = list(self.object_list[offset:end])
         has_next = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if not rows and (number > 1 or not self.allow_empty_first_page):
@@ -70,6 +114,42 @@ class CappedPaginator(Paginator):
             self._end_seen = True
             self.__dict__["count"] = offset + len(rows)
         return CappedPage(rows, number, self, has_next)
+
+    def _read(self, offset: int, end: int) -> list:
+        """The rows ``offset`` to ``end`` (one more than the page) in one statement, with
+        the capped count when a full page would not tell it."""
+        rows = self.ordered
+        want_count = end <= self.count_limit and "_probe" not in self.__dict__
+        page = rows
+        if self.keys_first:
+            # The outer query orders the page's rows again: the subquery's order is lost.
+            page = rows.filter(pk__in=rows.values("pk")[offset:end])
+        if want_count:
+            page = page.annotate(
+                **{COUNT_ALIAS: CappedCount(_keys_to_count(rows)[: self.count_limit + 1])}
+            )
+        if not self.keys_first:
+            page = page[offset:end]
+        found = self.read(page)
+        if want_count and found:
+            first = found[0]
+            counted = first[COUNT_ALIAS] if isinstance(first, dict) else getattr(first, COUNT_ALIAS)
+            self.__dict__["_probe"] = counted
+        return found
+
+    @cached_property
+    def ordered(self):
+        """The list in the order it is shown: a queryset marked by ``order_past_limit``
+        is counted first, and reordered when it holds more than the limit."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return rows
+        marked = getattr(rows.query, "ordering_past_limit", None)
+        if marked is None or tuple(rows.query.order_by) != marked[0]:
+            return rows
+        if self._probe > self.count_limit:
+            return rows.order_by(*marked[1])
+        return rows
 
     def get_page(self, number):
         try:
