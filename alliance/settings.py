@@ -103,6 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The user is read with their roles and organisation in one statement (members/auth.py);
+# Django's own backend stays listed for the sessions opened through it.
+AUTHENTICATION_BACKENDS = [
+    "members.auth.RolesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
