@@ -225,7 +225,7 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
             rows_sql=rows,
             count_sql=keys,
             params=params,
-            shape=lambda row: dict(zip(ACHIEVEMENT_FIELDS, row, strict=False)),
+            shape=lambda row: {"mailing": None, **dict(zip(ACHIEVEMENT_FIELDS, row, strict=False))},
         )
 
     return floor
@@ -261,8 +261,8 @@ def organizations(path, query, *, analyst_reads: bool):
 
 
 def memberships(path, query, *, analyst_reads: bool):
-    fields = ["id", "alliance", "alliance_name", "organization", "organization_name", "role"]
-    fields += ["status", "term_start", "term_end", "joined_on", "withdrawal_reason"]
+    fields = ["mailing", "id", "alliance", "alliance_name", "organization", "organization_name"]
+    fields += ["role", "status", "term_start", "term_end", "joined_on", "withdrawal_reason"]
     fields += ["created", "updated"]
     where = "" if analyst_reads else "WHERE m.status = 'active'"
 
@@ -277,7 +277,7 @@ def memberships(path, query, *, analyst_reads: bool):
                 JOIN members_alliance al ON al.id = m.alliance_id
                 JOIN members_organization o ON o.id = m.organization_id
                 {where} ORDER BY al.name, m.role, o.name""",
-            rows_sql="""SELECT m.id, m.alliance_id, al.name, m.organization_id, o.name, m.role,
+            rows_sql="""SELECT NULL, m.id, m.alliance_id, al.name, m.organization_id, o.name, m.role,
                                m.status, m.term_start, m.term_end, m.joined_on,
                                m.withdrawal_reason, m.created, m.updated, page.ord
                           FROM page JOIN members_membership m ON m.id = page.id
