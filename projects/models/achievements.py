@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import StatusChange, TimeStampedModel
+from core.paging import order_past_limit
 from members import roles
 from members.choices import MembershipStatus, OrganizationKind
 from members.models import Alliance, Membership, Organization
@@ -101,14 +102,19 @@ class AchievementQuerySet(models.QuerySet):
         return accepted.filter(condition)
 
     def search(self, text: str):
+        """The achievements matching ``text``, best ranked first; a list paged by
+        ``core.paging.CappedPaginator`` that holds more than its count limit (10,000)
+        comes newest first instead, unranked: ranking every match of a common word costs
+        more than the ranking tells apart."""
         query = search_query(text)
         if query is None:
             return self
-        return (
+        ranked = (
             self.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-id")
         )
+        return order_past_limit(ranked, self.model._meta.ordering)
 
 
 class Achievement(TimeStampedModel):
