@@ -18,14 +18,19 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 
 def used_filters(filterset_class, query_params) -> tuple[str, ...]:
-    """The names of the filters ``query_params`` gives a value to (a range filter reads
-    ``<name>_min`` / ``<name>_max`` and the like)."""
-    keys = list(query_params)
+    """The names of the filters ``query_params`` names (a range filter reads
+    ``<name>_min`` / ``<name>_max``: the suffixes of its widget)."""
+    keys = set(query_params)
     return tuple(
         name
-        for name in filterset_class.base_filters
-        if any(key == name or key.startswith(f"{name}_") for key in keys)
+        for name, declared in filterset_class.base_filters.items()
+        if name in keys or any(f"{name}_{suffix}" in keys for suffix in _suffixes(declared))
     )
+
+
+def _suffixes(declared) -> list[str]:
+    widget = declared.extra.get("widget") or declared.field_class.widget
+    return [suffix for suffix in getattr(widget, "suffixes", ()) if suffix]
 
 
 @lru_cache(maxsize=512)
