@@ -108,19 +108,37 @@ def links(path: str, query: dict, page: int, has_next: bool) -> tuple[str | None
     return (url(page + 1) if has_next else None), (url(page - 1) if page > 1 else None)
 
 
-def paged(conn, *, path, query, keys_sql, rows_sql, count_sql, params, shape):
+def paged(conn, *, path, query, keys_sql, rows_sql, count_sql, params, shape, ranked=None):
     """The page's keys with one more (has next), its rows, and the count when needed — in
-    ONE statement: ``keys_sql`` gives ``(id, ord)`` in order, ``rows_sql`` reads ``page``."""
+    ONE statement: ``keys_sql`` gives ``(id, ord)`` in order, ``rows_sql`` reads ``page``.
+
+    With ``ranked`` (a search), the capped count comes first and chooses the order: past
+    the limit ``keys_sql`` (newest first), else ``ranked``; the branch not chosen is
+    never run (a one-time filter on the count)."""
     page = int(query.get("page", 1))
     offset = (page - 1) * SIZE
-    need_count = offset + SIZE + 1 <= LIMIT  # past that the count is "more than 10,000"
-    count = f"(SELECT count(*) FROM ({count_sql} LIMIT {LIMIT + 1}) c)" if need_count else "NULL"
-    sql = f"""
-        WITH page AS MATERIALIZED (
-            SELECT k.*, row_number() OVER () AS ord FROM ({keys_sql} LIMIT {SIZE + 1}
-            OFFSET {offset}) k)
-        SELECT {count}, r.* FROM ({rows_sql}) r ORDER BY r.ord
-    """
+    window = f"LIMIT {SIZE + 1} OFFSET {offset}"
+    capped = f"SELECT count(*) AS n FROM ({count_sql} LIMIT {LIMIT + 1}) c"
+    if ranked is not None:
+        need_count = True
+        sql = f"""
+            WITH n AS MATERIALIZED ({capped}),
+            page AS MATERIALIZED (
+                SELECT k.*, row_number() OVER () AS ord FROM (
+                    SELECT * FROM ({keys_sql} {window}) b WHERE (SELECT n FROM n) > {LIMIT}
+                    UNION ALL
+                    SELECT * FROM ({ranked} {window}) r WHERE (SELECT n FROM n) <= {LIMIT}
+                ) k)
+            SELECT (SELECT n FROM n), r.* FROM ({rows_sql}) r ORDER BY r.ord
+        """
+    else:
+        need_count = offset + SIZE + 1 <= LIMIT  # past that the count is "more than 10,000"
+        count = f"({capped})" if need_count else "NULL"
+        sql = f"""
+            WITH page AS MATERIALIZED (
+                SELECT k.*, row_number() OVER () AS ord FROM ({keys_sql} {window}) k)
+            SELECT {count}, r.* FROM ({rows_sql}) r ORDER BY r.ord
+        """
     fetched = conn.execute(sql, params).fetchall()
     has_next = len(fetched) > SIZE
     fetched = fetched[:SIZE]
@@ -206,6 +224,7 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
         keys = ACHIEVEMENT_KEYS[analyst_reads]
         params: dict = {}
         order = "ORDER BY created DESC, id DESC"
+        ranked = None
         if search:
             # projects.search: CJK bigrams through 'simple', the rest through 'english'.
             tokens = " ".join(cjk_query_tokens(search))
@@ -216,7 +235,8 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
             )
             params["q"] = tokens or search
             keys = f"{keys} AND search_vector @@ {tsquery}"
-            order = f"ORDER BY ts_rank(search_vector, {tsquery}) DESC, id DESC"
+            # Past 10,000 matches newest first (``order``), else ranked.
+            ranked = f"{keys} ORDER BY ts_rank(search_vector, {tsquery}) DESC, id DESC"
         rows = ACHIEVEMENT_ROWS.format(
             confidential="a.confidential_details" if analyst_reads else "NULL",
             nested=NESTED if analyst_reads else "NULL, NULL, NULL",
@@ -230,6 +250,7 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
             count_sql=keys,
             params=params,
             shape=lambda row: {"mailing": None, **dict(zip(ACHIEVEMENT_FIELDS, row, strict=False))},
+            ranked=ranked,
         )
 
     return floor

@@ -9,10 +9,11 @@ count is exact whatever its size, without counting at all.
 
 A page of a queryset is ONE statement: the capped count rides along as an uncorrelated
 scalar subquery (``(SELECT count(*) FROM (... LIMIT 10001) capped)``, which PostgreSQL
-runs once) and, with ``keys_first``, the rows are read for the keys of the page sliced in
-a subquery (``pk IN (SELECT id ... ORDER BY ... LIMIT 21 OFFSET n)``: an index-only scan
-even deep in the list), ordered again by the list's own ordering. The count is left out
-when the page alone shows whether the list holds more than the limit.
+runs once) and, with ``keys_first``, the rows past the first page (or ordered by an
+annotation) are read for the keys of the page sliced in a subquery (``pk IN (SELECT id
+... ORDER BY ... LIMIT 21 OFFSET n)``: an index-only scan even deep in the list, and the
+rows' subqueries run for the page alone), ordered again by the list's own ordering. The
+count is left out when the page alone shows whether the list holds more than the limit.
 
 A queryset marked with ``order_past_limit`` (a ranked search) is counted first: holding
 more than ``count_limit`` rows, it is listed in the marked ordering (newest first)
@@ -120,15 +121,17 @@ class CappedPaginator(Paginator):
         the capped count when a full page would not tell it."""
         rows = self.ordered
         want_count = end <= self.count_limit and "_probe" not in self.__dict__
+        # From the first row an index walk reads only the page: no need for the keys.
+        keys_first = self.keys_first and (offset > 0 or _by_annotation(rows))
         page = rows
-        if self.keys_first:
+        if keys_first:
             # The outer query orders the page's rows again: the subquery's order is lost.
             page = rows.filter(pk__in=rows.values("pk")[offset:end])
         if want_count:
             page = page.annotate(
                 **{COUNT_ALIAS: CappedCount(_keys_to_count(rows)[: self.count_limit + 1])}
             )
-        if not self.keys_first:
+        if not keys_first:
             page = page[offset:end]
         found = self.read(page)
         if want_count and found:
@@ -180,13 +183,22 @@ class CappedPaginator(Paginator):
 
 
 def _keys_to_count(queryset: QuerySet) -> QuerySet:
-    """Only the key, in the list's own order when that is by columns: the database then
-    counts along the index that serves the list (an index-only scan that stops at the
-    limit) rather than scanning the table. An order by an annotation (a search's rank) is
-    dropped: it would be computed for every row just to be counted."""
-    query = queryset.query
-    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
+    """Only the key, in the list's own order when that is by its own columns: the database
+    then counts along the index that serves the list (an index-only scan that stops at the
+    limit) rather than scanning the table. An order by an annotation (a search's rank) or
+    through a relation (an alliance's name) is dropped: it would be computed, joined and
+    sorted for every row just to be counted."""
     keys = queryset.values("pk")
-    if any(str(term).lstrip("-") in query.annotations for term in ordering):
+    if any(term in queryset.query.annotations or "__" in term for term in _terms(queryset)):
         return keys.order_by()
     return keys
+
+
+def _terms(queryset: QuerySet) -> list[str]:
+    query = queryset.query
+    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
+    return [str(term).lstrip("-") for term in ordering]
+
+
+def _by_annotation(queryset: QuerySet) -> bool:
+    return any(term in queryset.query.annotations for term in _terms(queryset))
