@@ -1,11 +1,23 @@
-"""A paginator that does not count a million rows to show twenty.
+"""A paginator that does not count a million rows to show twenty, in one statement.
 
 Django's ``Paginator`` counts every row before it shows a page, and its pages know whether
 a next page exists only from that count. ``CappedPaginator`` instead reads one row more
 than the page (so ``has_next`` costs nothing) and counts at most ``count_limit + 1`` rows:
 below the limit the count is exact, past it ``count`` is the limit and
 ``count_is_estimate`` is true ("10,000+"). When a page reaches the end of the list the
-count is exact whatever its size, without a count query at all.
+count is exact whatever its size, without counting at all.
+
+A page of a queryset is ONE statement: the capped count rides along as an uncorrelated
+scalar subquery (``(SELECT count(*) FROM (... LIMIT 10001) capped)``, which PostgreSQL
+runs once) and, with ``keys_first``, the rows past the first page (or ordered by an
+annotation) are read for the keys of the page sliced in a subquery (``pk IN (SELECT id
+... ORDER BY ... LIMIT 21 OFFSET n)``: an index-only scan even deep in the list, and the
+rows' subqueries run for the page alone), ordered again by the list's own ordering. The
+count is left out when the page alone shows whether the list holds more than the limit.
+
+A queryset marked with ``order_past_limit`` (a ranked search) is counted first: holding
+more than ``count_limit`` rows, it is listed in the marked ordering (newest first)
+instead of ranking every row.
 
 The API pagination (core/api/pagination.py) and the HTML lists share it.
 
@@ -17,12 +29,32 @@ PostgreSQL's bigint as an OFFSET; the HTML lists read a page number as ASCII dig
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
 # Past this page number the offset would overflow the database's bigint: no such page.
 MAX_OFFSET = 10**15
+# The name of the capped count in the page's rows.
+COUNT_ALIAS = "capped_count_"
+
+
+class CappedCount(Subquery):
+    """The number of rows of a sliced queryset, as an expression: uncorrelated, so that
+    PostgreSQL computes it once for the whole statement."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
+
+def order_past_limit(queryset: QuerySet, ordering) -> QuerySet:
+    """``queryset`` listed in ``ordering`` by a ``CappedPaginator`` when it holds more than
+    the count limit, and in its own ordering otherwise. A ranked search marks itself so:
+    ranking tens of thousands of matches to show twenty costs more than the ranking
+    tells apart. An ordering asked for later (``?ordering=``) replaces both."""
+    marked = queryset.all()
+    marked.query.ordering_past_limit = (tuple(marked.query.order_by), tuple(ordering))
+    return marked
 
 
 class CappedPage(Page):
@@ -38,7 +70,16 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    """Pages of ``per_page`` rows with a count capped at ``count_limit``."""
+    """Pages of ``per_page`` rows with a count capped at ``count_limit``.
+
+    ``keys_first`` reads a page's rows for its keys sliced in a subquery (deep pages stay
+    index-only); ``read`` turns the page's queryset into its rows (``list`` by default, the
+    API reads ``.values()``): each row carries the capped count as ``COUNT_ALIAS`` when
+    it was asked for.
+    """
+
+    keys_first = False
+    read = staticmethod(list)
 
     def __init__(self, object_list, per_page, *, count_limit: int = COUNT_LIMIT, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -64,7 +105,11 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        rows = list(self.object_list[offset : offset + self.per_page + 1])
+        end = offset + self.per_page + 1
+        if isinstance(self.object_list, QuerySet):
+            rows = self._read(offset, end)
+        else:
+            rows = list(self.object_list[offset:end])
         has_next = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if not rows and (number > 1 or not self.allow_empty_first_page):
@@ -74,6 +119,44 @@ class CappedPaginator(Paginator):
             self._end_seen = True
             self.__dict__["count"] = offset + len(rows)
         return CappedPage(rows, number, self, has_next)
+
+    def _read(self, offset: int, end: int) -> list:
+        """The rows ``offset`` to ``end`` (one more than the page) in one statement, with
+        the capped count when a full page would not tell it."""
+        rows = self.ordered
+        want_count = end <= self.count_limit and "_probe" not in self.__dict__
+        # From the first row an index walk reads only the page: no need for the keys.
+        keys_first = self.keys_first and (offset > 0 or _by_annotation(rows))
+        page = rows
+        if keys_first:
+            # The outer query orders the page's rows again: the subquery's order is lost.
+            page = rows.filter(pk__in=rows.values("pk")[offset:end])
+        if want_count:
+            page = page.annotate(
+                **{COUNT_ALIAS: CappedCount(_keys_to_count(rows)[: self.count_limit + 1])}
+            )
+        if not keys_first:
+            page = page[offset:end]
+        found = self.read(page)
+        if want_count and found:
+            first = found[0]
+            counted = first[COUNT_ALIAS] if isinstance(first, dict) else getattr(first, COUNT_ALIAS)
+            self.__dict__["_probe"] = counted
+        return found
+
+    @cached_property
+    def ordered(self):
+        """The list in the order it is shown: a queryset marked by ``order_past_limit``
+        is counted first, and reordered when it holds more than the limit."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return rows
+        marked = getattr(rows.query, "ordering_past_limit", None)
+        if marked is None or tuple(rows.query.order_by) != marked[0]:
+            return rows
+        if self._probe > self.count_limit:
+            return rows.order_by(*marked[1])
+        return rows
 
     def get_page(self, number):
         try:
@@ -104,14 +187,13 @@ class CappedPaginator(Paginator):
 
 
 def _keys_to_count(queryset: QuerySet) -> QuerySet:
-    """Only the key, in the list's own order when that is by columns: the database then
-    counts along the index that serves the list (an index-only scan that stops at the
-    limit) rather than scanning the table. An order by an annotation (a search's rank) is
-    dropped: it would be computed for every row just to be counted."""
-    query = queryset.query
-    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
+    """Only the key, in the list's own order when that is by its own columns: the database
+    then counts along the index that serves the list (an index-only scan that stops at the
+    limit) rather than scanning the table. An order by an annotation (a search's rank) or
+    through a relation (an alliance's name) is dropped: it would be computed, joined and
+    sorted for every row just to be counted."""
     keys = queryset.values("pk")
-    if any(str(term).lstrip("-") in query.annotations for term in ordering):
+    if any(term in queryset.query.annotations or "__" in term for term in _terms(queryset)):
         return keys.order_by()
     return keys
 
@@ -142,3 +224,13 @@ class BoundedPaginator(Paginator):
 def get_page(request, object_list, per_page: int, param: str = "page"):
     """The page of ``object_list`` the query string asks for; the last one past the end."""
     return BoundedPaginator(object_list, per_page).get_page(page_number(request.GET.get(param)))
+
+
+def _terms(queryset: QuerySet) -> list[str]:
+    query = queryset.query
+    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
+    return [str(term).lstrip("-") for term in ordering]
+
+
+def _by_annotation(queryset: QuerySet) -> bool:
+    return any(term in queryset.query.annotations for term in _terms(queryset))

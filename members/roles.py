@@ -37,7 +37,8 @@ def served_alliance_id_set(user) -> frozenset[int]:
 
 
 def served_alliance_ids(user):
-    """The ids of the alliances the user serves as secretariat, as a subquery.
+    """The ids of the alliances the user serves as secretariat: the list read with the
+    user at login (members.auth), else a subquery.
 
     Read through the user's reverse relations (``Alliance.secretariat``, ``Contact.user``):
     ``members.models`` builds its querysets on these functions, so this module names no
@@ -45,6 +46,9 @@ def served_alliance_ids(user):
     """
     if not is_secretariat(user):
         return []
+    cached = getattr(user, "_served_alliance_ids", None)
+    if cached is not None:
+        return sorted(cached)
     return user.served_alliances.values("id")
 
 

@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SearchFilter
+from core.widgets import QuickSelect
 from members.models import Alliance, Organization
 from projects.choices import TRL_CHOICES, AchievementStatus, Field, ProjectStage
 from projects.models import Achievement, Milestone, Product, Project
@@ -13,11 +14,14 @@ class AchievementFilterSet(django_filters.FilterSet):
 
     q = SearchFilter(method="search", label=_("Search"))
     field = django_filters.ChoiceFilter(
-        choices=Field.choices, label=_("Field"), empty_label=_("All fields")
+        choices=Field.choices, label=_("Field"), empty_label=_("All fields"), widget=QuickSelect
     )
     status = django_filters.MultipleChoiceFilter(choices=AchievementStatus.choices)
     trl = django_filters.ChoiceFilter(
-        choices=TRL_CHOICES, label=_("Readiness level"), empty_label=_("Any level")
+        choices=TRL_CHOICES,
+        label=_("Readiness level"),
+        empty_label=_("Any level"),
+        widget=QuickSelect,
     )
     trl_min = django_filters.NumberFilter(
         field_name="trl", lookup_expr="gte", label=_("Level at least")
@@ -29,9 +33,13 @@ class AchievementFilterSet(django_filters.FilterSet):
         ),
         label=_("Institute"),
         empty_label=_("All institutes"),
+        widget=QuickSelect(label_column="name"),  # hundreds of institutes
     )
     alliance = django_filters.ModelChoiceFilter(
-        queryset=Alliance.objects.all(), label=_("Alliance"), empty_label=_("All alliances")
+        queryset=Alliance.objects.all(),
+        label=_("Alliance"),
+        empty_label=_("All alliances"),
+        widget=QuickSelect(label_column="name"),
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered, service_errors_to_form
-from core.paging import get_page
+from core.paging import CappedPaginator, get_page
 from core.panels import render_panels
 from members import roles
 from projects import services
@@ -31,8 +31,11 @@ PAGE_SIZE = 20
 
 
 def _filtered_page(request, queryset):
+    """The filtered achievements' page: its count capped at 10,000 ("10,000+ results"), and
+    a search past that listed newest first (core.paging)."""
     filterset = AchievementFilterSet(request.GET or None, queryset=queryset, request=request)
-    return filterset, get_page(request, filtered(filterset), PAGE_SIZE)
+    paginator = CappedPaginator(filtered(filterset), PAGE_SIZE)
+    return filterset, paginator.get_page(request.GET.get("page"))
 
 
 def catalogue(request):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import InvalidPage
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
@@ -46,9 +47,23 @@ class StandardPagination(PageNumberPagination):
         return number
 
     def paginate_queryset(self, queryset, request, view=None):
-        page = super().paginate_queryset(queryset, request, view)
+        """The page's rows, read by the view's ``read_page`` (the API's read path) when it
+        has one: then the page is one statement, its rows read for its keys."""
+        self.request = request
+        page_size = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, page_size)
+        read_page = getattr(view, "read_page", None)
+        if read_page is not None:
+            paginator.read, paginator.keys_first = read_page, True
+        number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage as error:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=number, message=str(error))
+            ) from error
         self.display_page_controls = self.page.has_next() or self.page.has_previous()
-        return page
+        return list(self.page)
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from core import roles
+from core.api.filters import FilterBackend
 from core.api.pagination import CURSOR_ORDERING, KeysetPagination, wants_cursor
 from core.api.read import read_plan
 from core.api.renderers import JSONRenderer
@@ -39,6 +41,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     """
 
     permission_classes = [WriteRolesPermission]
+    filter_backends = [FilterBackend, OrderingFilter]
     public_read = False
     write_roles: tuple[str, ...] = ()
     # The service that saves a row, called as ``save_with(<model name>=row, actor=user)``
@@ -126,27 +129,31 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
 
 class ReadPathMixin:
-    """Lists through the read path: the page's keys first (an index-only scan even deep in
-    the list), then their rows as ``.values()`` shaped by the serializer's compiled plan
-    (core/api/read.py), rendered with orjson. Details, actions and writes keep the
-    validated serializer; ``tests`` compare both outputs row for row.
+    """Lists through the read path: a page is ONE statement — the rows of the page's keys
+    (sliced in a subquery: an index-only scan even deep in the list) as ``.values()``,
+    with the capped count and each nested list as JSON riding along (core/paging.py,
+    core/api/read.py) — shaped by the serializer's compiled plan and rendered with orjson.
+    Details, actions and writes keep the validated serializer; ``tests`` compare both
+    outputs row for row.
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.get_queryset()
+        self.plan = read_plan(self.get_serializer_class(), queryset.query.annotations)
+        queryset = self.filter_queryset(queryset)
         paginator = self.paginator
+        context = self.get_serializer_context()
         if isinstance(paginator, KeysetPagination):
             keys = paginator.keys(queryset, request, self)
             ids = [key["pk"] for key in paginator.paginate_queryset(keys, request, self)]
+            rows = self.plan.render(ids, queryset, context)
         else:
-            keys = queryset.values_list("pk", flat=True)
-            ids = paginator.paginate_queryset(keys, request, self)
-        return paginator.get_paginated_response(self.read_rows(ids))
+            page = paginator.paginate_queryset(queryset, request, self)
+            rows = self.plan.render_rows(page, context)
+        return paginator.get_paginated_response(rows)
 
-    def read_rows(self, ids) -> list[dict]:
-        """The rows of ``ids``, in that order, as the serializer would show them."""
-        base = self.get_queryset()
-        plan = read_plan(self.get_serializer_class(), base.query.annotations)
-        return plan.render(ids, base, self.get_serializer_context())
+    def read_page(self, queryset) -> list[dict]:
+        """The ``.values()`` rows of a page's queryset (the paginator slices it)."""
+        return self.plan.values(queryset, self.request.user)

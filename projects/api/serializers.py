@@ -108,6 +108,14 @@ class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
             return cls.confidential_fields
         return ()
 
+    @classmethod
+    def hidden_on_every_row(cls, user) -> tuple[str, ...]:
+        """The fields null on every row for ``user``: a visitor sees no confidential field
+        (the read path then does not read them)."""
+        if user is None or not user.is_authenticated:
+            return cls.confidential_fields
+        return ()
+
     def to_representation(self, achievement):
         data = super().to_representation(achievement)
         request = self.context.get("request")

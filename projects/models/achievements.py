@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import StatusChange, TimeStampedModel
+from core.paging import order_past_limit
 from members import roles
 from members.choices import MembershipStatus, OrganizationKind
 from members.models import Alliance, Membership, Organization
@@ -142,7 +143,10 @@ class AchievementQuerySet(models.QuerySet):
                 default=Value(0.0),
                 output_field=FloatField(),
             )
-        return self.filter(match).annotate(rank=rank).order_by("-rank", "-id")
+        ranked = self.filter(match).annotate(rank=rank).order_by("-rank", "-id")
+        # A search holding more than the pages' count limit (10,000) comes newest first,
+        # unranked: ranking every match of a common word costs more than it tells apart.
+        return order_past_limit(ranked, self.model._meta.ordering)
 
 
 class Achievement(TimeStampedModel):
