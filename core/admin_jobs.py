@@ -161,7 +161,7 @@ def _csv_rows(stored: str) -> Iterator[list]:
 
 
 def _xlsx_rows(stored: str) -> Iterator[list]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # loaded by the worker's imports only
 
     with default_storage.open(stored, "rb") as raw:
         workbook = load_workbook(raw, read_only=True, data_only=True)

@@ -82,7 +82,7 @@ class OutboxMessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Superusers and analysts see every message; the secretariat and the fund teams see
         those about the records the apps put in their audience (``core.notify``)."""
-        from core.notify import audience_filter
+        from core.notify import audience_filter  # core.notify imports these models
 
         if not user.is_authenticated:
             return self.none()

@@ -220,7 +220,7 @@ def _attachment(message: OutboxMessage, attachment: Attachment | Printed) -> Out
 def enqueue_on_commit(message_id: int) -> None:
     """Enqueue the sending once the transaction commits. A failure to enqueue leaves the
     message queued for ``manage.py send_outbox`` and never fails the request."""
-    from core.tasks import send_outbox_message
+    from core.tasks import send_outbox_message  # core.tasks imports this module
 
     def enqueue():
         try:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.utils import timezone
+
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Alliance, Membership, MembershipEvent, Organization
 
@@ -594,6 +596,5 @@ def load() -> dict[str, Organization]:
 
 
 def _at(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))

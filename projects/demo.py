@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from members import demo as members_demo
@@ -550,7 +551,6 @@ def load(organizations: dict[str, Organization]) -> list[Achievement]:
 
 def _date_back(achievement_ids: list[int], project_ids: list[int]) -> None:
     """Rows written now carry the dates of their history (auto_now_add stamped today)."""
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(

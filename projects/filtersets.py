@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SearchFilter
@@ -107,7 +107,6 @@ class ProductFilterSet(django_filters.FilterSet):
         fields = ["q", "project", "enterprise", "replaces_import", "alliance", "field"]
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
 
         return queryset.filter(
             Q(name__icontains=value)

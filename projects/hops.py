@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.canal import KEYS, history_sources
+from projects.models import AchievementHops
 
 TABLE = "projects_achievementhops"
 # Any filter left open reads the cells of "all": alliance 0, organisation 0, field '', year 0.
@@ -40,7 +41,6 @@ def mark(achievement_id: int, hop: str, on: datetime.date | datetime.datetime) -
 
 def row(achievement) -> dict:
     """{hop: date, f"{hop}_days": days} of one achievement; empty when it has no hops."""
-    from projects.models import AchievementHops
 
     columns = [*KEYS, *(f"{key}_days" for key in KEYS[1:])]
     found = AchievementHops.objects.filter(achievement_id=achievement.pk).values(*columns).first()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -87,7 +88,6 @@ def _is_zip(head: bytes) -> bool:
 
 
 def _zip_names(upload) -> list[str]:
-    import zipfile
 
     try:
         data = _read_all(upload)

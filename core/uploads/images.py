@@ -6,6 +6,7 @@ import io
 import struct
 
 from django.utils.formats import number_format
+from PIL import Image
 
 from core.uploads import limits
 from core.uploads.limits import Refused
@@ -28,7 +29,6 @@ def _check_image(data: bytes, kind: str) -> None:
         raise Refused(
             "image_pixels", limit=number_format(limits.IMAGE_MAX_PIXELS, force_grouping=True)
         )
-    from PIL import Image
 
     expected = "PNG" if kind == "png" else "JPEG"
     try:

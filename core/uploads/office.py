@@ -6,9 +6,11 @@ import io
 import re
 import struct
 import time
+import zipfile
 import zlib
 from pathlib import PurePath
 
+import olefile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 
@@ -22,7 +24,6 @@ MACRO_PARTS = {"vbaproject.bin", "vbaprojectsignature.bin", "vbadata.xml"}
 
 def _checked_zip_names(data: bytes) -> list[str]:
     """The entry names, once the directory is known to be small enough to read."""
-    import zipfile
 
     _zip_directory_bound(data)
     try:
@@ -74,7 +75,6 @@ def _zip_directory_bound(data: bytes) -> None:
 
 
 def _check_ooxml(data: bytes, kind: str, deadline: float) -> None:
-    import zipfile
 
     prefix = next(prefix for prefix, (known, _type) in limits.OOXML.items() if known == kind)
     try:
@@ -204,7 +204,6 @@ OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "vba", "_vba_project"}
 
 
 def _check_ole(data: bytes, extension: str) -> None:
-    import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
@@ -221,7 +220,6 @@ def _check_ole(data: bytes, extension: str) -> None:
 
 
 def _check_ole_encrypted_package(data: bytes) -> None:
-    import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:

@@ -7,6 +7,8 @@ import re
 import time
 
 from django.utils.formats import number_format
+from pypdf import PasswordType, PdfReader, apply_configuration
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from core.uploads import limits
 from core.uploads.limits import Refused
@@ -47,7 +49,6 @@ def _check_pdf(data: bytes, deadline: float) -> None:
     if re.search(rb"javascript:", outside, re.IGNORECASE):
         raise Refused("pdf_javascript")
     # 2. Every object the file lists, parsed, including those packed in object streams.
-    from pypdf import PdfReader, apply_configuration
 
     bounds = {
         "zlib_maximum_output_length": limits.PDF_MAX_STREAM_BYTES,
@@ -91,7 +92,6 @@ def _pdf_decrypt(reader) -> None:
     """Open an encrypted PDF with the empty password, as viewers do, or refuse it."""
     if not reader.is_encrypted:
         return
-    from pypdf import PasswordType
 
     try:
         opened = reader.decrypt("")
@@ -102,7 +102,6 @@ def _pdf_decrypt(reader) -> None:
 
 
 def _pdf_scan_objects(reader, deadline: float) -> None:
-    from pypdf.generic import IndirectObject
 
     numbers = {
         (number, generation) for generation, table in reader.xref.items() for number in table
@@ -126,7 +125,6 @@ def _pdf_scan_objects(reader, deadline: float) -> None:
 
 def _pdf_inspect(root) -> int:
     """Refuse what ``root`` holds directly (not through references); answer how many pages."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     pages, stack = 0, [root]
     while stack:

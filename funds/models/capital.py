@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from funds.choices import AllocationStatus
 from funds.models.funds import (
     MONEY,
     NOT_NEGATIVE,
@@ -173,7 +174,6 @@ class CapitalCallAllocation(models.Model):
         return "partial" if self.paid_amount > 0 else "due"
 
     def get_status_display(self) -> str:
-        from funds.choices import AllocationStatus
 
         return str(AllocationStatus(self.status).label)
 

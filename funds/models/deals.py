@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,7 +123,6 @@ class Deal(TimeStampedModel):
 
     @property
     def days_in_stage(self) -> int | None:
-        from django.utils import timezone
 
         if self.stage_changed_at is None:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, Trim
@@ -195,7 +196,6 @@ class Organization(TimeStampedModel):
         return reverse("members:organization", kwargs={"pk": self.pk})
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         self._normalize()
         # Walk up the parents: a cycle would make the hierarchy endless.

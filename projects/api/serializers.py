@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.serializers import DateField, MailingMixin, ValidatedModelSerializer, nested_rows
@@ -85,7 +87,6 @@ class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
         extra_kwargs = {"confidential_details": {"allow_null": True}}
 
     def validate_inventors(self, value):
-        from django.core.exceptions import ValidationError as DjangoValidationError
 
         try:
             validate_inventors(value or [])
@@ -174,7 +175,6 @@ class ProjectSerializer(ValidatedModelSerializer):
         if self.instance is None:
             achievement = attrs.get("achievement")
             attrs.setdefault("title", getattr(achievement, "title", "")[:300])
-            from django.utils import timezone
 
             attrs.setdefault("started_on", timezone.localdate())
         return super().validate(attrs)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,8 +73,6 @@ class ProjectQuerySet(models.QuerySet):
         return runs | self.filter(pilot_organization_id=org_id)
 
     def with_overdue(self):
-        from django.db.models import Count
-        from django.utils import timezone
 
         return self.annotate(
             overdue_count=Count(
@@ -195,7 +195,6 @@ class Project(TimeStampedModel):
         return legal_moves(self.stage, self.resume_stage)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         errors = {}
         achievement = self.achievement if self.achievement_id else None
@@ -235,7 +234,6 @@ class ProjectEvent(StatusChange):
 
 class MilestoneQuerySet(models.QuerySet):
     def overdue(self, today=None):
-        from django.utils import timezone
 
         return self.filter(done_on__isnull=True, due_on__lt=today or timezone.localdate())
 
@@ -278,7 +276,6 @@ class Milestone(TimeStampedModel):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
 
         return self.done_on is None and self.due_on < timezone.localdate()
 
