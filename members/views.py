@@ -7,7 +7,7 @@ from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
 from core.lists import paginate, sort
-from core.notify import notify_on_commit
+from core.notify import Party, notify_on_commit
 from core.panels import render_panels
 from core.throttling import throttle_posts
 from members import services
@@ -142,7 +142,7 @@ def apply(request, slug=None):
 
 
 def _confirm_by_mail(request, application: MembershipApplication) -> None:
-    notify_on_commit(
+    mailing = notify_on_commit(
         subject=_("Application %(reference)s received") % {"reference": application.reference},
         body=_(
             "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
@@ -156,8 +156,10 @@ def _confirm_by_mail(request, application: MembershipApplication) -> None:
             "reference": application.reference,
             "link": request.build_absolute_uri(application.get_status_url()),
         },
-        recipients=[application.contact_email],
+        to=[Party.of(application.contact_name, [application.contact_email])],
+        concerns=application,
     )
+    mailing.tell(request)
 
 
 def apply_done(request):

@@ -7,6 +7,8 @@ Every persona is a user of a different role or organisation, so that each test c
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from members import roles
@@ -27,6 +29,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _role_groups(db):
     roles.ensure_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves the language that
+    LocaleMiddleware activated for it active in the thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

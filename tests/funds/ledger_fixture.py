@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from funds.models import CapitalCall, CapitalCallAllocation, Exit, Investment, Valuation
+from funds.models import (
+    CapitalCall,
+    CapitalCallAllocation,
+    Exit,
+    Investment,
+    Payment,
+    Valuation,
+)
 from tests.factories import (
     CommitmentFactory,
     ContactFactory,
@@ -96,18 +103,16 @@ def make_ledger(team) -> Ledger:
         )
         calls.append(call)
         for partner, part, paid, paid_on in parts:
-            CapitalCallAllocation.objects.create(
-                call=call,
-                limited_partner=partner,
-                amount=D(part),
-                paid_amount=D(paid),
-                paid_on=day(paid_on) if paid_on else None,
+            allocation = CapitalCallAllocation.objects.create(
+                call=call, limited_partner=partner, amount=D(part)
             )
+            if paid_on:  # the allocation's paid amount follows its payments (a trigger)
+                Payment.objects.create(allocation=allocation, amount=D(paid), paid_on=day(paid_on))
             allocations.append(
                 (partner.pk, number, day(called), D(part), D(paid), paid_on and day(paid_on))
             )
     pla = DealFactory(fund=fund, stage="invested", company__name="聚乳酸科技R")
-    film = DealFactory(fund=fund, stage="exited", company__name="光伏膜材料R")
+    film = DealFactory(fund=fund, stage="invested", company__name="光伏膜材料R")
     first = Investment.objects.create(
         deal=pla, fund=fund, amount=D("15000000.00"), invested_on=day("2023-05-01")
     )
@@ -157,12 +162,11 @@ def add_rows(ledger):
         due_date=datetime.date(2024, 11, 30),
     )
     for member in (ledger.a, ledger.b, partner):
-        CapitalCallAllocation.objects.create(
-            call=call,
-            limited_partner=member,
-            amount=D("333333.33"),
-            paid_amount=D("333333.33"),
-            paid_on=datetime.date(2024, 11, 20),
+        allocation = CapitalCallAllocation.objects.create(
+            call=call, limited_partner=member, amount=D("333333.33")
+        )
+        Payment.objects.create(
+            allocation=allocation, amount=D("333333.33"), paid_on=datetime.date(2024, 11, 20)
         )
     for n in range(3):
         deal = DealFactory(fund=fund, stage="invested")

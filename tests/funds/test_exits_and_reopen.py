@@ -89,7 +89,7 @@ def test_the_board_has_an_exit_column_and_the_deal_page_the_realised_moic(
     client.force_login(manager_x)
     board = client.get(f"/funds/{fund_x.pk}/board/", **ENGLISH).content.decode()
     column = board.split('data-stage="exited"')[1].split("</section>")[0]
-    assert "<h2>Exited " in column
+    assert '<h2 id="column-exited">Exited ' in column
     assert f'data-testid="deal-{deal.pk}"' in column
     page = client.get(f"/deals/{deal.pk}/", **ENGLISH).content.decode()
     # 360 of proceeds on 120 of cost

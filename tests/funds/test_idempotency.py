@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import IdempotencyKey
-from funds.models import CapitalCall, CapitalCallAllocation, Deal, Investment
+from funds.models import CapitalCall, CapitalCallAllocation, Deal, Investment, Payment
 from members.models import MembershipApplication
 
 TODAY = datetime.date.today()
@@ -84,13 +84,19 @@ def test_a_retried_payment_is_recorded_once(api, manager_x, fund_x):
     api.as_user(manager_x)
     call = api.post(CALL, _call_body(fund_x)).data
     partner = call["allocations"][0]["limited_partner"]
-    url = f"{CALL}{call['id']}/record-payment/"
-    body = {"limited_partner": partner, "paid_amount": "1000.00", "paid_on": str(TODAY)}
+    url = "/api/v1/payments/"
+    body = {
+        "capital_call": call["id"],
+        "limited_partner": partner,
+        "amount": "1000.00",
+        "paid_on": str(TODAY),
+    }
     first = api.post(url, body, HTTP_IDEMPOTENCY_KEY="pay-1")
     again = api.post(url, body, HTTP_IDEMPOTENCY_KEY="pay-1")
-    assert first.status_code == again.status_code == 200, first.data
+    assert first.status_code == again.status_code == 201, first.data
     assert again.data == first.data
     assert IdempotencyKey.objects.filter(key="pay-1").count() == 1
+    assert Payment.objects.filter(allocation__call_id=call["id"]).count() == 1
 
 
 def test_a_retried_public_application_is_received_once(api, alliance_a):

@@ -224,7 +224,7 @@ def test_the_data_migration_turns_each_paid_allocation_into_one_payment(manager_
     CapitalCallAllocation.objects.filter(call=call).update(
         paid_amount=Decimal("2500.00"), paid_on=D(2020, 3, 3)
     )
-    migration = importlib.import_module("funds.migrations.0005_payments_from_allocations")
+    migration = importlib.import_module("funds.migrations.0008_payments_from_allocations")
     migration.payments(django_apps, None)
     payment = Payment.objects.get()
     assert (payment.amount, payment.paid_on) == (Decimal("2500.00"), D(2020, 3, 3))

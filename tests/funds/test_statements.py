@@ -100,7 +100,7 @@ def test_a_distribution_before_anything_is_paid_in_is_shared_by_commitment():
     fund = FundFactory()
     big = CommitmentFactory(fund=fund, amount=D("300.00")).limited_partner
     small = CommitmentFactory(fund=fund, amount=D("100.00")).limited_partner
-    deal = DealFactory(fund=fund, stage="exited")
+    deal = DealFactory(fund=fund, stage="invested")
     investment = Investment.objects.create(
         deal=deal, fund=fund, amount=D("5.00"), invested_on=datetime.date(2024, 1, 2)
     )
