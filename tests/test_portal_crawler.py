@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.models import ExportJob
 from members import roles
 from tests.factories import (
     AllianceFactory,
@@ -105,6 +106,17 @@ SAMPLES: dict[str, tuple[dict, str | None]] = {
     "funds:call": ({"pk": "call"}, "call"),
     "funds:payment": ({"pk": "call", "allocation": "allocation"}, "call"),
     "funds:call_notice": ({"pk": "call", "allocation": "allocation"}, "call"),
+    "funds:call_notice_pdf": ({"pk": "call", "allocation": "allocation"}, "call"),
+    "funds:statement": ({"pk": "fund", "partner_id": "partner"}, "fund"),
+    "funds:statement_pdf": ({"pk": "fund", "partner_id": "partner"}, "fund"),
+    "funds:report": ({"pk": "fund", "year": "=2024", "quarter": "=1"}, "fund"),
+    "funds:report_pdf": ({"pk": "fund", "year": "=2024", "quarter": "=1"}, "fund"),
+    "funds:deal_reopen": ({"pk": "deal"}, "deal"),
+    "members:apply_status": ({"token": "=no-such-status-token"}, None),
+    "export_job": ({"pk": "export_job"}, "export_job"),
+    "export_job_status": ({"pk": "export_job"}, "export_job"),
+    "export_job_download": ({"pk": "export_job"}, "export_job"),
+    "import_job_confirm": ({"pk": "export_job"}, "export_job"),
     "funds:deal": ({"pk": "deal"}, "deal"),
     "funds:deal_move": ({"pk": "deal"}, "deal"),
     "funds:review_add": ({"pk": "deal"}, "deal"),
@@ -130,6 +142,7 @@ SECRETS = {
     "call": "催缴机密XQ7",
     "deal": "交易机密XQ7",
     "investment": "交易机密XQ7",
+    "export_job": "导出机密XQ7",
 }
 
 # Plausible values for every action form, so that a missing rights check would let the
@@ -244,6 +257,16 @@ def world(db):
         "fund": fund,
         "call": call,
         "allocation": call.allocations.first(),
+        "partner": call.allocations.first().limited_partner,
+        "export_job": ExportJob.objects.create(
+            requested_by=UserFactory(username="job_owner"),
+            kind="funds.deals",
+            title=SECRETS["export_job"],
+            format="csv",
+            params={"fund": fund.pk, "query": ""},
+            language="zh-hans",
+            expires=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
+        ),
         "deal": deal,
         "investment": investment,
     }
@@ -253,7 +276,13 @@ def world(db):
 def _url(name, world_objects):
     kwargs, _governing = SAMPLES[name]
     values = {
-        key: (world_objects[ref].slug if key == "slug" else world_objects[ref].pk)
+        key: (
+            ref[1:]  # "=value": a literal, not an object of the world
+            if ref.startswith("=")
+            else world_objects[ref].slug
+            if key == "slug"
+            else world_objects[ref].pk
+        )
         for key, ref in kwargs.items()
     }
     return reverse(name, kwargs=values)
