@@ -91,7 +91,8 @@ class StandardPagination(PageNumberPagination):
             },
             **{key: value for key, value in properties.items() if key != "count"},
         }
-        answer["required"] = ["count", "count_is_estimate", "results"]
+        # Keyset pages (?pagination=cursor) answer without a count: only the results are sure.
+        answer["required"] = ["results"]
         return answer
 
     def get_schema_operation_parameters(self, view):
