@@ -96,7 +96,8 @@ class AchievementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return [
             field.name
             for field in Achievement._meta.fields
-            if field.name != "search_vector" and field.name not in hidden
+            if field.name not in ("search_vector", "private_search_vector")
+            and field.name not in hidden
         ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -175,7 +175,7 @@ def test_an_ordering_asked_for_wins_over_both(api, matches, limit):
 
 
 def test_the_catalogue_says_how_many_results(client, matches, limit, monkeypatch):
-    monkeypatch.setattr("projects.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("projects.views.achievements.PAGE_SIZE", 2)
     limit(10)
     page = client.get("/catalogue/", {"q": "甲醇"}).content.decode()
     assert "4 results" in page and "Page 1 of 2" in page

@@ -133,7 +133,7 @@ def test_the_notice_pdf_reads_in_english(client, manager_x, call, partner, fund)
         "wang@cas-n.cn",
         "CNY 150,000.00",
         "人民币壹拾伍万元整",
-        "Due date",
+        "Payment due by",
         "2026-03-31",
         "Account number",
         "1605 0012 3456 7890 123",
