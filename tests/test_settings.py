@@ -116,6 +116,7 @@ def test_every_string_is_translated(po):
 def test_compiled_catalogue_is_up_to_date(po, tmp_path):
     fresh = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(po)], check=True)
+    assert po.with_suffix(".mo").exists(), "run: manage.py compilemessages --ignore .venv"
     with fresh.open("rb") as new, po.with_suffix(".mo").open("rb") as shipped:
         assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(new)._catalog, (
             "run: manage.py compilemessages --ignore .venv"
