@@ -200,3 +200,37 @@ def test_a_card_moves_by_drag_and_drop_and_an_illegal_drop_snaps_back(
     expect(page.locator(".messages li.success")).to_be_visible()
     page.screenshot(path=tmp_path / "board-after-drag.png", full_page=True)
     assert Deal.objects.get(pk=board_deal.pk).stage == "screening"
+
+
+# Columns a secretariat must see without scrolling sideways on a laptop.
+ADMIN_LISTS = ("/admin/members/membership/", "/admin/members/membershipevent/")
+
+# The right edge of the rightmost column header of the change list.
+LAST_COLUMN_RIGHT = """() => {
+  const cells = document.querySelectorAll("#result_list thead th");
+  return cells.length ? Math.round(cells[cells.length - 1].getBoundingClientRect().right) : null;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_secretariats_lists_fit_the_screen(
+    sized_page, width, tmp_path, secretariat_a, alliance_a
+):
+    from members.services import membership_suspend
+
+    long_name = "中国科学院大连化学物理研究所（一个很长的单位名称用于测试换行）"
+    membership = MembershipFactory(alliance=alliance_a, organization__name=long_name)
+    membership_suspend(membership=membership, actor=secretariat_a, comment="逾期未缴会费")
+    page = sized_page(width)
+    page.goto("/admin/login/")
+    page.fill("#id_username", "sec_a")
+    page.fill("#id_password", "pass-word-123")
+    page.locator("input[type=submit]").click()
+    rows = dict(zip(ADMIN_LISTS, (1, 1), strict=True))  # the membership; its suspension
+    for url in ADMIN_LISTS:
+        page.goto(url)
+        expect(page.locator("#result_list tbody tr")).to_have_count(rows[url])
+        check_fits(page, tmp_path, url.strip("/").replace("/", "-"))
+        if width >= 1280:
+            # Status, term and actor stay in sight: no column past the window's edge.
+            assert page.evaluate(LAST_COLUMN_RIGHT) <= width, f"{url}: columns past {width}px"
