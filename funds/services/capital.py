@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.money import money_full
 from core.notify import Mailing, Party, Printed, notify_on_commit
 from funds.choices import DEFAULT_CRITERIA
 from funds.metrics import allocate
@@ -182,13 +184,12 @@ def _mail_notices(call: CapitalCall, allocations: list[CapitalCallAllocation]) -
             subject=_("Capital call %(number)d of %(fund)s")
             % {"number": call.number, "fund": fund},
             body=_(
-                "%(fund)s calls %(amount)s %(currency)s of your commitment, due on %(due)s."
+                "%(fund)s calls %(amount)s of your commitment, due on %(due)s."
                 "\n\nPurpose: %(purpose)s\n"
             )
             % {
                 "fund": fund,
-                "amount": allocation.amount,
-                "currency": fund.currency,
+                "amount": money_full(allocation.amount, get_language(), fund.currency),
                 "due": call.due_date.isoformat(),
                 "purpose": call.purpose or "—",
             }

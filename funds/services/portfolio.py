@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.money import money_full
 from funds.choices import DealStage, Decision, ExitKind
 from funds.models import Deal, Exit, Fund, Investment, Valuation
 from funds.services.common import check_team
@@ -152,12 +154,11 @@ def exit_record(
             deal,
             DealStage.EXITED,
             actor=actor,
-            comment=_("%(kind)s on %(date)s, proceeds %(proceeds)s %(currency)s.")
+            comment=_("%(kind)s on %(date)s, proceeds %(proceeds)s.")
             % {
                 "kind": record.get_kind_display(),
                 "date": exited_on.isoformat(),
-                "proceeds": proceeds,
-                "currency": investment.fund.currency,
+                "proceeds": money_full(proceeds, get_language(), investment.fund.currency),
             },
         )
     return record

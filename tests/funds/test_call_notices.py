@@ -180,6 +180,21 @@ def test_issuing_a_call_mails_each_reachable_partner_its_notice(call, partner, f
     assert "人民币壹拾伍万元整" in text
     assert "王晓明" in text
     assert "1605 0012 3456 7890 123" in text
+    # The mail states the amount as its reader reads money (separators, the currency named
+    # the reader's way), in the language of whoever issued the call: English here.
+    assert "calls CNY 150,000.00 of your commitment" in message.body
+
+
+def test_a_call_issued_in_chinese_mails_the_amount_in_yuan(
+    fund, partner, other, manager_x, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        issue(fund, manager_x, "250000.00", django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert "150,000.00 元" in message.body
+    assert "CNY" not in message.body
 
 
 def test_a_notice_that_cannot_be_printed_does_not_stop_the_call(

@@ -49,6 +49,7 @@ def test_an_exit_moves_the_deal_to_exited_with_an_event(manager_x, fund_x):
     event = DealEvent.objects.filter(deal=deal).latest("at")
     assert (event.from_status, event.to_status, event.actor) == ("invested", "exited", manager_x)
     assert "2025-06-30" in event.comment and "360.00" in event.comment
+    assert "CNY" not in event.comment or "CNY 360.00" in event.comment  # money, not a code
     assert deal.legal_moves == ()
     with pytest.raises(ValidationError):
         services.deal_move(deal=deal, actor=manager_x, stage="screening")
