@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Currency(models.TextChoices):
@@ -71,7 +72,7 @@ class DealSource(models.TextChoices):
 
 class Decision(models.TextChoices):
     APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
+    REJECT = "reject", pgettext_lazy("investment committee", "Reject")
     DEFER = "defer", _("Defer")
 
 
@@ -83,7 +84,7 @@ class Instrument(models.TextChoices):
 
 
 class ValuationMethod(models.TextChoices):
-    COST = "cost", _("Cost")
+    COST = "cost", pgettext_lazy("valuation method", "Cost")
     RECENT_ROUND = "recent_round", _("Price of recent investment")
     MULTIPLES = "multiples", _("Market multiples")
     DCF = "dcf", _("Discounted cash flow")
@@ -98,9 +99,9 @@ class ExitKind(models.TextChoices):
 
 
 class AllocationStatus(models.TextChoices):
-    DUE = "due", _("Unpaid")
+    DUE = "due", pgettext_lazy("payment status", "Unpaid")
     PARTIAL = "partial", _("Partially paid")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("payment status", "Paid")
 
 
 # The review criteria a new fund starts with: key, label, weight.

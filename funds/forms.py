@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import ConstraintValidatedModelForm, DateField, DateInput
 from core.idempotency import IdempotentFormMixin
@@ -67,7 +68,9 @@ class DecisionForm(forms.Form):
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=99)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=99)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=99, initial=0)
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    decision = forms.ChoiceField(
+        label=pgettext_lazy("investment committee", "Decision"), choices=Decision.choices
+    )
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -106,14 +109,14 @@ class ValuationForm(forms.Form):
 
 class ExitForm(forms.Form):
     exited_on = DateField(label=_("Exited on"), widget=DateInput())
-    kind = forms.ChoiceField(label=_("Kind"), choices=ExitKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("exit", "Kind"), choices=ExitKind.choices)
     proceeds = forms.DecimalField(label=_("Proceeds"), **MONEY)
 
 
 class CapitalCallForm(IdempotentFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2, min_value=0.01)
     call_date = DateField(label=_("Call date"), widget=DateInput())
-    due_date = DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=pgettext_lazy("capital call", "Due date"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
 
     def clean(self):

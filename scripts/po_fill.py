@@ -3,7 +3,8 @@
     python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po new-strings.json
 
 Entries named in the table get that translation (fuzzy marks dropped); the untranslated
-rest is listed. The .po file stays the source of truth: the table is a working aid.
+rest is listed. An entry with a context (pgettext) is named "context\u0004msgid", as gettext
+itself keys it. The .po file stays the source of truth: the table is a working aid.
 """
 
 import json
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 MSGID = re.compile(r'^msgid ((?:".*"\n?)+)', re.M)
+MSGCTXT = re.compile(r'^msgctxt ((?:".*"\n?)+)', re.M)
 MSGSTR = re.compile(r'^msgstr (?:".*"\n?)+', re.M)
 MSGSTR_PLURAL = re.compile(r'^msgstr\[0\] (?:".*"\n?)+', re.M)
 OTHER_PLURALS = re.compile(r"^msgstr\[[1-9]\] .*\n?", re.M)
@@ -40,6 +42,9 @@ def fill(path: Path, table: dict[str, str]) -> list[str]:
     for entry in entries:
         match = MSGID.search(entry)
         msgid = unquote(match.group(1)) if match else ""
+        context = MSGCTXT.search(entry)
+        if msgid and context:
+            msgid = f"{unquote(context.group(1))}\x04{msgid}"
         if not msgid:  # the header
             entry = entry.replace('#, fuzzy\nmsgid ""', 'msgid ""', 1)
             entry = entry.replace('"Language: \\n"', '"Language: zh_Hans\\n"', 1)
