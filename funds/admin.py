@@ -13,9 +13,11 @@ analysts read them; no other role sees them here (both organisations' pages show
 """
 
 from django.contrib import admin
+from django.utils.translation import get_language, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import RecordedInPortalMixin, ScopedAdminMixin, ServiceSaveMixin
+from core.money import money_short
 from funds import services
 from funds.models import (
     CapitalCall,
@@ -187,7 +189,7 @@ class ExitAdmin(DealRecordHistoryAdmin):
 
 @admin.register(HoldingInvestment)
 class HoldingInvestmentAdmin(ServiceSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("investor", "company", "amount", "currency", "invested_on", "approximate")
+    list_display = ("investor", "company", "amount_shown", "invested_on", "approximate")
     list_filter = ("currency", "approximate")
     search_fields = ("investor__name", "company__name")
     date_hierarchy = "invested_on"
@@ -195,6 +197,10 @@ class HoldingInvestmentAdmin(ServiceSaveMixin, ScopedAdminMixin, SimpleHistoryAd
     fields = ("investor", "company", "amount", "currency", "invested_on", "approximate", "source")
     scope_visible = True
     save_with = staticmethod(services.holding_investment_save)
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def amount_shown(self, obj):
+        return money_short(obj.amount, get_language(), obj.currency)
 
     def has_delete_permission(self, request, obj=None):
         # A recorded fact is corrected, not deleted (the organisations are protected too).

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.money import money_short
 from funds.choices import Currency
 from funds.models.funds import MONEY, POSITIVE, SANE_DATE, sane_date
 from members.choices import OrganizationKind
@@ -101,4 +103,6 @@ class HoldingInvestment(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.investor} → {self.company}: {self.amount} {self.currency}"
+        # In the reader's units (8.5 亿元 / CNY 850 million), as every amount on screen.
+        amount = money_short(self.amount, get_language(), self.currency)
+        return f"{self.investor} → {self.company}: {amount}"

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from funds import services
 from funds.models import HoldingInvestment
 from members import roles
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,43 @@ def test_the_analyst_reads_and_the_secretariat_does_not_see_them(
     investment.refresh_from_db()
     assert investment.amount == Decimal("850000000.00")
     assert HoldingInvestment.objects.count() == 1
+
+
+def test_a_holding_with_investments_stays_an_investor_in_the_organisation_admin(
+    client, superuser, holding, company
+):
+    services.holding_investment_save(holdinginvestment=_new(holding, company), actor=superuser)
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/members/organization/{holding.pk}/change/",
+        {
+            "name": holding.name,
+            "kind": "enterprise",
+            "credit_code": holding.credit_code,
+            "city": "北京",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 409
+    assert "The investor is the holding" in response.content.decode()
+    holding.refresh_from_db()
+    assert (holding.kind, holding.city) == ("investor", "大连")
+
+
+def test_both_organisations_pages_show_the_amount_as_their_readers_read_it(
+    client, superuser, holding, company, alliance_a
+):
+    services.holding_investment_save(holdinginvestment=_new(holding, company), actor=superuser)
+    for organization in (holding, company):
+        MembershipFactory(alliance=alliance_a, organization=organization)
+        url = organization.get_absolute_url()
+        chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert '<td title="850,000,000.00 元">8.5 亿元</td>' in chinese
+        assert "CNY" not in chinese
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<td title="CNY 850,000,000.00">CNY 850 million</td>' in english
+    with translation.override("zh-hans"):
+        assert str(HoldingInvestment.objects.get()).endswith(": 8.5 亿元")
