@@ -48,14 +48,14 @@ INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, 
                        is_active, date_joined)
 VALUES ('!', false, 'bench-fund-manager', '', '', '', false, true, now());
 INSERT INTO funds_fund (created, updated, name, target_size, currency, vintage_year, status,
-                        manager_id)
-SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id
+                        manager_id, bank_account_name, bank_name, bank_account_number)
+SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id, '', '', ''
   FROM members_organization WHERE name = '基准科学院';
 
 CREATE TEMP TABLE g AS
 SELECT n, ((n * 2654435761::bigint) % 1000003)::int AS h,
        date '2018-01-01' + ((n * 7919) % 2900)::int AS submitted
-  FROM generate_series(1, %(size)s) n;
+  FROM generate_series(1::bigint, %(size)s) n;
 INSERT INTO projects_achievement (created, updated, title, summary, confidential_details,
        is_confidential, field, trl, trl_justification, cooperation, status, submitted_at,
        decided_at, review_comment, alliance_id, organization_id)

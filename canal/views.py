@@ -1,10 +1,12 @@
+from html import escape
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,21 +67,56 @@ def _timeline_chart(rows, keys, labels):
     return rows
 
 
+def _timeline_html(rows) -> dict[str, SafeString]:
+    """The timeline's chart and its table's rows, written at once (a year's eight bars and
+    cells through template loops cost most of the page's rendering); the numbers are
+    localized and the texts escaped as the template would."""
+    number = _localizer()
+    chart, table = [], []
+    for row in rows:
+        year = number(row["year"])
+        chart.append('<div class="year"><div class="year-bars">')
+        chart.extend(
+            f'<span class="vbar hop-{escape(bar["key"])} h{number(bar["height"])}" '
+            f'title="{escape(bar["label"])} {year}: {number(bar["value"])}"></span>'
+            for bar in row["bars"]
+        )
+        chart.append(f'</div><div class="year-label">{year}</div></div>')
+        table.append(f"<tr><td>{year}</td>")
+        table.extend(f"<td>{number(bar['value'])}</td>" for bar in row["bars"])
+        table.append("</tr>")
+    if not rows:
+        table.append('<tr><td colspan="9" class="muted">—</td></tr>')
+    return {"chart": mark_safe("".join(chart)), "rows": mark_safe("".join(table))}
+
+
+def _localizer():
+    """``{{ value }}`` of a number in a template (``formats.localize``, escaped), each value
+    formatted once."""
+    seen: dict = {}
+
+    def number(value) -> str:
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = escape(str(formats.localize(value)))
+        return text
+
+    return number
+
+
 def _select(name: str, label, empty_label, rows, value) -> str:
     """A filter's <select>, written at once: hundreds of organisations through the form
-    widget's per-option templates would cost more than the dashboard's figures."""
+    widget's per-option templates (or ``format_html`` per option) would cost more than the
+    dashboard's figures. ``html.escape`` is what ``django.utils.html.escape`` applies."""
     chosen = str(value or "")
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == chosen else "", text) for pk, text in rows),
+    options = "".join(
+        f'<option value="{escape(str(pk))}"{" selected" if str(pk) == chosen else ""}>'
+        f"{escape(str(text))}</option>"
+        for pk, text in rows
     )
-    return format_html(
-        '<select name="{}" aria-label="{}"><option value="">{}</option>{}</select>',
-        name,
-        label,
-        empty_label,
-        options,
+    return mark_safe(
+        f'<select name="{escape(name)}" aria-label="{escape(str(label))}">'
+        f'<option value="">{escape(str(empty_label))}</option>{options}</select>'
     )
 
 
@@ -137,12 +174,16 @@ def canal_dashboard(request):
             "canal-funnel",
         )
     filter_query = _filter_query(request)
+    drawing = sankey.diagram(figures, filter_query)
+    timeline = _timeline_chart(timeline_rows, keys, labels)
     context = {
+        "sankey": drawing,
+        "sankey_body": sankey.svg_body(drawing),
         "form": form,
         "figures": figures,
-        "sankey": sankey.diagram(figures, filter_query),
         "chains": CHAINS,
-        "timeline": _timeline_chart(timeline_rows, keys, labels),
+        "timeline": timeline,
+        "timeline_html": _timeline_html(timeline),
         "hop_labels": [(key, labels[key]) for key in keys],
         "selects": _filter_selects(form),
         "keys": keys,

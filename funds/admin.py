@@ -6,12 +6,18 @@ Every write goes through the same service as the portal and the API: a fund thro
 instalment), reviews, committee decisions, investments, valuations and exits are recorded
 on the portal pages that run their services; here they are read-only, with a link to that
 page.
+
+The holding's own direct investments (CAS Holdings in Levima, say) are recorded and
+corrected here by an administrator, through ``holding_investment_save``; the holding's
+analysts read them; no other role sees them here (both organisations' pages show them).
 """
 
 from django.contrib import admin
+from django.utils.translation import get_language, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import RecordedInPortalMixin, ScopedAdminMixin, ServiceSaveMixin
+from core.money import money_short
 from funds import services
 from funds.models import (
     CapitalCall,
@@ -23,6 +29,7 @@ from funds.models import (
     DealReview,
     Exit,
     Fund,
+    HoldingInvestment,
     Investment,
     Payment,
     ReviewCriterion,
@@ -178,3 +185,23 @@ class ExitAdmin(DealRecordHistoryAdmin):
 
     def deal_of(self, obj):
         return obj.investment.deal
+
+
+@admin.register(HoldingInvestment)
+class HoldingInvestmentAdmin(ServiceSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("investor", "company", "amount_shown", "invested_on", "approximate")
+    list_filter = ("currency", "approximate")
+    search_fields = ("investor__name", "company__name")
+    date_hierarchy = "invested_on"
+    autocomplete_fields = ("investor", "company")
+    fields = ("investor", "company", "amount", "currency", "invested_on", "approximate", "source")
+    scope_visible = True
+    save_with = staticmethod(services.holding_investment_save)
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def amount_shown(self, obj):
+        return money_short(obj.amount, get_language(), obj.currency)
+
+    def has_delete_permission(self, request, obj=None):
+        # A recorded fact is corrected, not deleted (the organisations are protected too).
+        return False

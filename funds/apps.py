@@ -16,7 +16,11 @@ class FundsConfig(AppConfig):
         from funds.models import CapitalCall
         from funds.notices import allocation_notice
         from funds.views import project_deals_panel
+        from members.roles import HOLDING_ANALYST, grant
 
+        # The holding's direct investments: the analysts read them in the admin; only an
+        # administrator writes them (``HoldingInvestment.objects.may_write``).
+        grant(HOLDING_ANALYST, "funds", {"holdinginvestment": ("view",)})
         register_hops(hops)
         register_history("funds", HISTORY)
         # The outbox: the fund's team follows the mail about its capital calls.
@@ -62,6 +66,14 @@ class FundsConfig(AppConfig):
         )
         register_database_rule(
             "funds_valuation_not_in_future", _("A valuation cannot be dated in the future.")
+        )
+        register_database_rule(
+            "funds_holdinginvestment_investor_is_investor",
+            _("The investor is the holding: an organisation of the kind “Investor”."),
+        )
+        register_database_rule(
+            "funds_holdinginvestment_not_in_future",
+            _("An investment cannot be dated in the future."),
         )
         register_database_rule(
             "funds_deal_stakes_within_100",

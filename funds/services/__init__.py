@@ -5,7 +5,8 @@ changes, validates, records, and mails on commit. The rooms:
 
 * ``capital``: the fund, commitments, capital calls and payments;
 * ``deals``: sourcing, referral, moves, reopening, reviews, the investment committee;
-* ``portfolio``: investments, valuations and exits.
+* ``portfolio``: investments, valuations and exits;
+* ``holding``: the holding's own direct investments (outside the funds).
 
 ``from funds import services; services.deal_move(...)`` reaches every one of them.
 """
@@ -25,6 +26,7 @@ from funds.services.deals import (
     deal_save,
     review_submit,
 )
+from funds.services.holding import holding_investment_save
 from funds.services.portfolio import exit_record, investment_record, valuation_record
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "deal_save",
     "exit_record",
     "fund_save",
+    "holding_investment_save",
     "investment_record",
     "on_team",
     "payment_record",

@@ -33,6 +33,7 @@ from funds.models import (
     DealReview,
     Exit,
     Fund,
+    HoldingInvestment,
     Investment,
     Payment,
     Valuation,
@@ -330,6 +331,23 @@ def _exit(world):
         proceeds=Decimal("9000.00"),
     )
     return Target(exit_, ("甲被投企业秘",))
+
+
+@builds(HoldingInvestment)
+def _holding_investment(world):
+    holding = OrganizationFactory(name="甲控股秘", kind="investor")
+    investment = fund_services.holding_investment_save(
+        holdinginvestment=HoldingInvestment(
+            investor=holding,
+            company=world.enterprise,
+            amount=Decimal("850000000.00"),
+            invested_on=datetime.date(2016, 1, 1),
+            approximate=True,
+            source="甲报道来源秘",
+        ),
+        actor=UserFactory(username="alpha_root", is_superuser=True),
+    )
+    return Target(investment, ("甲控股秘", "甲报道来源秘"))
 
 
 # --- accounts (Django's and the API's) -------------------------------------------------------

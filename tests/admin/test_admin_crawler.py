@@ -362,4 +362,13 @@ def test_autocomplete_offers_only_rows_in_scope(
     client.force_login(secretariat_a)
     response = client.get(reverse("admin:autocomplete"), query)
     if response.status_code == 200:
-        assert {row["id"] for row in response.json()["results"]} == {str(target.obj.pk)}
+        # Only what the field may point to (its ``limit_choices_to``), in scope.
+        allowed = (
+            type(target.obj)
+            ._default_manager.complex_filter(
+                source._meta.get_field(field_name).get_limit_choices_to() or {}
+            )
+            .filter(pk=target.obj.pk)
+        )
+        expected = {str(target.obj.pk)} if allowed.exists() else set()
+        assert {row["id"] for row in response.json()["results"]} == expected
