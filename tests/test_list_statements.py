@@ -1,10 +1,10 @@
 """What a list costs the database, and the searches past the count limit.
 
-A page of an API list is one statement after the session and the user (who are read with
-their roles, organisation and served alliances in one): the keys, the capped count and
-the nested lists ride in the rows' statement. A search holding more than the count limit
-lists newest first, unranked; the catalogue says "N+ results". Speed itself is measured
-by bench/lists.py, never asserted here."""
+A page of an API list is one statement after the session, which is read with its user and
+the user's roles, organisation and served alliances (members.sessions): the keys, the
+capped count and the nested lists ride in the rows' statement. A search holding more than
+the count limit lists newest first, unranked; the catalogue says "N+ results". Speed
+itself is measured by bench/lists.py, never asserted here."""
 
 from __future__ import annotations
 
@@ -62,11 +62,11 @@ LISTS = ["/api/v1/achievements/", "/api/v1/organizations/", "/api/v1/memberships
 
 @pytest.mark.parametrize("url", [*LISTS, "/api/v1/deals/"])
 @pytest.mark.parametrize("persona", ["analyst", "submitter_a", "secretariat_a"])
-def test_a_logged_in_page_is_the_session_the_user_and_one_statement(
+def test_a_logged_in_page_is_the_session_with_its_user_and_one_statement(
     request, client, listed, url, persona, django_assert_num_queries
 ):
     client.force_login(request.getfixturevalue(persona))
-    with django_assert_num_queries(3):  # session, user (with roles), the page
+    with django_assert_num_queries(2):  # the session with its user (and roles), the page
         body = decoded(client.get(url, {"page_size": 2}))
     assert body["results"] or url == "/api/v1/deals/"  # deals are the fund's and analysts'
     assert body["count"] == len(body["results"]) or body["next"]
@@ -83,7 +83,7 @@ def test_the_owner_reads_nested_lists_in_the_page_statement(
     client, listed, submitter_a, django_assert_num_queries
 ):
     client.force_login(submitter_a)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         body = decoded(client.get("/api/v1/achievements/", {"page_size": 100}))
     by_id = {item["id"]: item for item in body["results"]}
     # Patents in their own order (filing date, nulls last), dates shown as dates.
