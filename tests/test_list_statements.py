@@ -157,11 +157,30 @@ def test_a_search_within_the_limit_is_ranked(api, matches, limit):
     body = decoded(api.get("/api/v1/achievements/", {"q": "甲醇"}))
     assert body["results"][0]["id"] == matches[0].pk
     assert (body["count"], body["count_is_estimate"]) == (4, False)
+    second = decoded(api.get("/api/v1/achievements/", {"q": "甲醇", "page_size": 3, "page": 2}))
+    assert [item["id"] for item in second["results"]] == [body["results"][3]["id"]]
+    assert second["count"] == 4
 
 
-def test_a_search_past_the_limit_lists_newest_first(api, matches, limit):
+@pytest.mark.parametrize("text, found", [("甲醇制烯烃", 1), ("无此词语", 0)])
+def test_a_search_of_one_match_or_none_is_one_statement(
+    api, matches, text, found, django_assert_num_queries
+):
+    """Newest first with the count: one row or none needs no ranking."""
+    with django_assert_num_queries(1):
+        body = decoded(api.get("/api/v1/achievements/", {"q": text}))
+    assert [item["id"] for item in body["results"]] == [matches[0].pk][:found]
+    assert (body["count"], body["count_is_estimate"]) == (found, False)
+
+
+def test_a_search_page_past_its_end_is_not_found(api, matches):
+    assert api.get("/api/v1/achievements/", {"q": "甲醇", "page": 3}).status_code == 404
+
+
+def test_a_search_past_the_limit_lists_newest_first(api, matches, limit, django_assert_num_queries):
     limit(3)
-    body = decoded(api.get("/api/v1/achievements/", {"q": "甲醇", "page_size": 2}))
+    with django_assert_num_queries(1):  # the newest page with the count: no ranking at all
+        body = decoded(api.get("/api/v1/achievements/", {"q": "甲醇", "page_size": 2}))
     newest = list(Achievement.objects.order_by("-created", "-id").values_list("id", flat=True)[:2])
     assert [item["id"] for item in body["results"]] == newest
     assert (body["count"], body["count_is_estimate"]) == (3, True)
