@@ -81,3 +81,31 @@ def test_the_backend_reads_the_user_itself_outside_a_request(submitter_a, org_a)
     user = RolesBackend().get_user(submitter_a.pk)
     assert user == submitter_a and roles.organization_id(user) == org_a.pk
     assert RolesBackend().get_user(10**9) is None
+
+
+def test_the_sessions_open_before_the_move_are_carried_over(submitter_a):
+    """Django's table keeps the sessions opened before members_session: the migration
+    copies them with their user's key, so that nobody is logged out by the upgrade."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.db import connection
+
+    old = DjangoStore()
+    old[SESSION_KEY] = str(submitter_a.pk)
+    old[BACKEND_SESSION_KEY] = "members.auth.RolesBackend"
+    old[HASH_SESSION_KEY] = submitter_a.get_session_auth_hash()
+    old.save()
+    anonymous = DjangoStore()
+    anonymous["cart"] = 1
+    anonymous.save()
+    migration = importlib.import_module("members.migrations.0005_sessions_carried_over")
+    with connection.schema_editor() as editor:
+        migration.carry_over(apps, editor)
+    assert Session.objects.get(session_key=old.session_key).user_id == submitter_a.pk
+    assert Session.objects.get(session_key=anonymous.session_key).user_id is None
+    carried = SessionStore(old.session_key)
+    assert carried[SESSION_KEY] == str(submitter_a.pk)
+    assert carried.prefetched_user == submitter_a
