@@ -134,7 +134,9 @@ class CappedPaginator(Paginator):
             want_count = end <= self.count_limit and "_probe" not in self.__dict__
             return self._read_rows(self.ordered, offset, end, want_count)
         past = self.object_list.order_by(*marked[1])
-        found = self._read_rows(past, offset, end, want_count=True)
+        # Counted unordered (the ranked list's count drops its ordering): counting along
+        # the newest-first order would read and sort every match to count 10,001.
+        found = self._read_rows(past, offset, end, want_count=True, counted=self.object_list)
         if "_probe" not in self.__dict__:
             if offset:  # past the end of the list: its count is asked for on its own
                 ranked = self._probe <= self.count_limit
@@ -149,7 +151,7 @@ class CappedPaginator(Paginator):
             return found
         return self._read_rows(self.object_list, offset, end, want_count=False)
 
-    def _read_rows(self, rows, offset: int, end: int, want_count: bool) -> list:
+    def _read_rows(self, rows, offset: int, end: int, want_count: bool, counted=None) -> list:
         # From the first row an index walk reads only the page: no need for the keys.
         keys_first = self.keys_first and (offset > 0 or _by_annotation(rows))
         page = rows
@@ -158,7 +160,11 @@ class CappedPaginator(Paginator):
             page = rows.filter(pk__in=rows.values("pk")[offset:end])
         if want_count:
             page = page.annotate(
-                **{COUNT_ALIAS: CappedCount(_keys_to_count(rows)[: self.count_limit + 1])}
+                **{
+                    COUNT_ALIAS: CappedCount(
+                        _keys_to_count(rows if counted is None else counted)[: self.count_limit + 1]
+                    )
+                }
             )
         if not keys_first:
             page = page[offset:end]
