@@ -38,6 +38,11 @@ class SessionStore(DatabaseStore):
 
         return Session
 
+    def flush(self):
+        """Logging out forgets the user read with the session, too."""
+        self.prefetched_user = None
+        super().flush()
+
     def create_model_instance(self, data):
         row = super().create_model_instance(data)
         try:

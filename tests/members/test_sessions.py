@@ -109,3 +109,13 @@ def test_the_sessions_open_before_the_move_are_carried_over(submitter_a):
     carried = SessionStore(old.session_key)
     assert carried[SESSION_KEY] == str(submitter_a.pk)
     assert carried.prefetched_user == submitter_a
+
+
+def test_logging_out_forgets_the_user_read_with_the_session(client, submitter_a):
+    client.force_login(submitter_a)
+    store = SessionStore(client.cookies["sessionid"].value)
+    assert store[SESSION_KEY] == str(submitter_a.pk)  # read: the user came along
+    assert store.prefetched_user == submitter_a
+    store.flush()
+    assert store.prefetched_user is None
+    assert not Session.objects.filter(user_id=submitter_a.pk).exists()
