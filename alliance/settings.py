@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user read along with the session (members.sessions).
+    "members.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -123,7 +124,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Sessions live in the database so that any app server can answer any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Each session row carries its user's key: a request reads its session and its user (with
+# the roles) in one statement (members.sessions).
+SESSION_ENGINE = "members.sessions"
 
 # --- Shared store for rate limits ------------------------------------------------------
 # Every worker and machine must count the same attempts: PostgreSQL's cache table (created

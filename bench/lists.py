@@ -19,7 +19,6 @@ session) to the user, their roles and their organisation: the answer depends on 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import time
 from dataclasses import dataclass
@@ -50,16 +49,49 @@ class Case:
 # --- data ------------------------------------------------------------------------------------
 
 
+PIPELINE = """
+SET session_replication_role = replica;
+INSERT INTO members_organization (created, updated, name, name_en, kind, credit_code, city, website)
+SELECT now(), now(), '基准企业' || n, '', 'enterprise', '', '', '' FROM generate_series(0, 49) n;
+INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                       is_active, date_joined)
+VALUES ('!', false, 'bench-fund-manager', '', '', '', false, true, now());
+INSERT INTO funds_fund (created, updated, name, target_size, currency, vintage_year, status,
+                        manager_id, bank_account_name, bank_account_number, bank_name)
+SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id, '', '', ''
+  FROM members_organization WHERE name = '基准研究所0';
+INSERT INTO projects_project (created, updated, title, stage, stage_reason, resume_stage,
+       capacity_unit, started_on, pilot_started_on, industrialization_started_on,
+       market_launched_on, achievement_id, enterprise_id)
+SELECT a.created, a.created, '基准项目', 'pilot', '', '', 't/a', a.created::date,
+       a.created::date, a.created::date, NULL, a.id, e.id
+  FROM (SELECT id, created FROM projects_achievement WHERE status = 'accepted'
+         ORDER BY id LIMIT 20000) a
+  JOIN members_organization e ON e.name = '基准企业' || (a.id % 50);
+INSERT INTO funds_deal (created, updated, source, requested_amount, currency, stage, stage_reason,
+       resume_stage, stage_changed_at, company_id, owner_id, project_id, fund_id)
+SELECT p.created + (p.id % 300) * interval '1 day', now(), 'alliance', 1000000, 'CNY',
+       CASE WHEN p.id % 2 = 0 THEN 'invested' ELSE 'screening' END, '', '', p.created,
+       p.enterprise_id, (SELECT id FROM auth_user WHERE username = 'bench-fund-manager'), p.id,
+       (SELECT id FROM funds_fund WHERE name = '基准产业基金')
+  FROM projects_project p WHERE p.title = '基准项目' AND p.id % 4 = 0;
+SET session_replication_role = origin;
+ANALYZE;
+"""
+
+
 def generate(count: int) -> None:
-    """bench/catalogue.py's first 100,000 achievements, bench/canal.py's projects and deals,
-    then the rest of ``count`` achievements in SQL."""
+    """bench/catalogue.py's achievements (the first 100,000 by its Python generator, the
+    rest in SQL), then 20,000 projects on accepted ones and 5,000 deals on those."""
+    from django.db import connection
+
+    from funds.models import Deal
+
     generate_achievements(min(count, 100_000))
-    # bench/canal.py's module name is the app's: load it by its path.
-    spec = importlib.util.spec_from_file_location("bench_canal", HERE / "canal.py")
-    canal = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(canal)
-    canal.generate()
     generate_in_sql(count)
+    if not Deal.objects.exists():
+        with connection.cursor() as cursor:
+            cursor.execute(PIPELINE)
 
 
 def analyst():
@@ -161,62 +193,89 @@ def paged(conn, *, path, query, keys_sql, rows_sql, count_sql, params, shape, ra
     )
 
 
-ACHIEVEMENT_ROWS = """
-    SELECT a.id, a.title, a.summary, {confidential} AS confidential_details, a.is_confidential,
-           a.field, a.alliance_id, al.name, a.organization_id, o.name, a.trl,
-           a.trl_justification, a.cooperation, {nested}, a.status, a.submitted_at,
-           a.decided_at, a.review_comment, a.created, a.updated, page.ord
+def shown_fields(serializer_path: str) -> list[str]:
+    """The fields a list shows, in the serializer's order: the one declaration of them."""
+    from django.utils.module_loading import import_string
+
+    serializer = import_string(serializer_path)()
+    return [name for name, field in serializer.fields.items() if not field.write_only]
+
+
+def select(serializer_path: str, columns: dict[str, str]) -> tuple[list[str], str]:
+    """The serializer's fields and the SQL reading them (``columns``: field -> expression),
+    in the serializer's order; a field the floor does not read is an error, not a gap."""
+    fields = shown_fields(serializer_path)
+    if set(fields) != set(columns):
+        raise SystemExit(
+            f"{serializer_path}: the floor reads {sorted(set(columns) - set(fields))} "
+            f"but not {sorted(set(fields) - set(columns))}"
+        )
+    return fields, ", ".join(columns[name] for name in fields)
+
+
+ACHIEVEMENT_COLUMNS = {
+    "mailing": "NULL",
+    "id": "a.id",
+    "title": "a.title",
+    "summary": "a.summary",
+    "confidential_details": "{confidential}",
+    "is_confidential": "a.is_confidential",
+    "field": "a.field",
+    "alliance": "a.alliance_id",
+    "alliance_name": "al.name",
+    "organization": "a.organization_id",
+    "organization_name": "o.name",
+    "trl": "a.trl",
+    "trl_justification": "a.trl_justification",
+    "cooperation": "a.cooperation",
+    "inventors": "{inventors}",
+    "ip_items": "{ip_items}",
+    "attachments": "{attachments}",
+    "status": "a.status",
+    "submitted_at": "a.submitted_at",
+    "decided_at": "a.decided_at",
+    "review_comment": "a.review_comment",
+    "created": "a.created",
+    "updated": "a.updated",
+}
+ACHIEVEMENT_FROM = """
       FROM page JOIN projects_achievement a ON a.id = page.id
       JOIN members_alliance al ON al.id = a.alliance_id
       JOIN members_organization o ON o.id = a.organization_id
 """
-NESTED = """
+NESTED = {
+    "inventors": """
     (SELECT coalesce(json_agg(json_build_object('name', i.name, 'organization', i.organization,
             'share', i.share::text) ORDER BY i.share DESC, i.id), '[]')
-       FROM projects_inventor i WHERE i.achievement_id = a.id),
+       FROM projects_inventor i WHERE i.achievement_id = a.id)""",
+    "ip_items": """
     (SELECT coalesce(json_agg(json_build_object('number', p.number, 'title', p.title,
             'jurisdiction', p.jurisdiction, 'legal_status', p.legal_status,
             'filed_on', p.filed_on) ORDER BY p.filed_on, p.id), '[]')
-       FROM projects_ipitem p WHERE p.achievement_id = a.id),
+       FROM projects_ipitem p WHERE p.achievement_id = a.id)""",
+    "attachments": """
     (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name,
             'content_type', f.content_type, 'size', f.size, 'created', f.created,
             'url', 'http://testserver/achievements/' || a.id || '/attachments/' || f.id || '/')
             ORDER BY f.created, f.id), '[]')
-       FROM projects_attachment f WHERE f.achievement_id = a.id)
-"""
+       FROM projects_attachment f WHERE f.achievement_id = a.id)""",
+}
 ACHIEVEMENT_KEYS = {
     False: "SELECT id FROM projects_achievement WHERE status = 'accepted' AND NOT is_confidential",
     # The analyst reads every achievement but the drafts (public ones are never drafts).
     True: "SELECT id FROM projects_achievement WHERE status <> 'draft'",
 }
-ACHIEVEMENT_FIELDS = [
-    "id",
-    "title",
-    "summary",
-    "confidential_details",
-    "is_confidential",
-    "field",
-    "alliance",
-    "alliance_name",
-    "organization",
-    "organization_name",
-    "trl",
-    "trl_justification",
-    "cooperation",
-    "inventors",
-    "ip_items",
-    "attachments",
-    "status",
-    "submitted_at",
-    "decided_at",
-    "review_comment",
-    "created",
-    "updated",
-]
 
 
 def achievements(path, query, *, analyst_reads: bool, search: str | None = None):
     from projects.search import cjk_query_tokens
+
+    fields, columns = select("projects.api.serializers.AchievementSerializer", ACHIEVEMENT_COLUMNS)
+    columns = columns.format(
+        confidential="a.confidential_details" if analyst_reads else "NULL",
+        **{name: sql if analyst_reads else "NULL" for name, sql in NESTED.items()},
+    )
+    rows = f"SELECT {columns}, page.ord {ACHIEVEMENT_FROM}"
 
     def floor(conn, session_key):
         if analyst_reads:
@@ -237,10 +296,6 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
             keys = f"{keys} AND search_vector @@ {tsquery}"
             # Past 10,000 matches newest first (``order``), else ranked.
             ranked = f"{keys} ORDER BY ts_rank(search_vector, {tsquery}) DESC, id DESC"
-        rows = ACHIEVEMENT_ROWS.format(
-            confidential="a.confidential_details" if analyst_reads else "NULL",
-            nested=NESTED if analyst_reads else "NULL, NULL, NULL",
-        )
         return paged(
             conn,
             path=path,
@@ -249,7 +304,7 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
             rows_sql=rows,
             count_sql=keys,
             params=params,
-            shape=lambda row: {"mailing": None, **dict(zip(ACHIEVEMENT_FIELDS, row, strict=False))},
+            shape=lambda row: dict(zip(fields, row, strict=False)),
             ranked=ranked,
         )
 
@@ -257,14 +312,26 @@ def achievements(path, query, *, analyst_reads: bool, search: str | None = None)
 
 
 def organizations(path, query, *, analyst_reads: bool):
-    fields = ["id", "name", "name_en", "kind", "credit_code", "parent"]
-    fields += ["city", "website", "created", "updated"]
+    columns = {
+        "id": "o.id",
+        "name": "o.name",
+        "name_en": "o.name_en",
+        "kind": "o.kind",
+        "credit_code": "o.credit_code",
+        "parent": "o.parent_id",
+        "city": "o.city",
+        "website": "o.website",
+        "created": "o.created",
+        "updated": "o.updated",
+    }
     where = (
         ""
         if analyst_reads
         else "WHERE EXISTS (SELECT 1 FROM members_membership m WHERE m.organization_id = o.id "
         "AND m.status = 'active')"
     )
+
+    fields, select_list = select("members.api.serializers.OrganizationSerializer", columns)
 
     def floor(conn, session_key):
         if analyst_reads:
@@ -274,8 +341,7 @@ def organizations(path, query, *, analyst_reads: bool):
             path=path,
             query=query,
             keys_sql=f"SELECT o.id FROM members_organization o {where} ORDER BY o.name",
-            rows_sql="""SELECT o.id, o.name, o.name_en, o.kind, o.credit_code, o.parent_id,
-                               o.city, o.website, o.created, o.updated, page.ord
+            rows_sql=f"""SELECT {select_list}, page.ord
                           FROM page JOIN members_organization o ON o.id = page.id""",
             count_sql=f"SELECT 1 FROM members_organization o {where}",
             params={},
@@ -286,10 +352,25 @@ def organizations(path, query, *, analyst_reads: bool):
 
 
 def memberships(path, query, *, analyst_reads: bool):
-    fields = ["mailing", "id", "alliance", "alliance_name", "organization", "organization_name"]
-    fields += ["role", "status", "term_start", "term_end", "joined_on", "withdrawal_reason"]
-    fields += ["created", "updated"]
+    columns = {
+        "mailing": "NULL",
+        "id": "m.id",
+        "alliance": "m.alliance_id",
+        "alliance_name": "al.name",
+        "organization": "m.organization_id",
+        "organization_name": "o.name",
+        "role": "m.role",
+        "status": "m.status",
+        "term_start": "m.term_start",
+        "term_end": "m.term_end",
+        "joined_on": "m.joined_on",
+        "withdrawal_reason": "m.withdrawal_reason",
+        "created": "m.created",
+        "updated": "m.updated",
+    }
     where = "" if analyst_reads else "WHERE m.status = 'active'"
+
+    fields, select_list = select("members.api.serializers.MembershipSerializer", columns)
 
     def floor(conn, session_key):
         if analyst_reads:
@@ -302,9 +383,7 @@ def memberships(path, query, *, analyst_reads: bool):
                 JOIN members_alliance al ON al.id = m.alliance_id
                 JOIN members_organization o ON o.id = m.organization_id
                 {where} ORDER BY al.name, m.role, o.name""",
-            rows_sql="""SELECT NULL, m.id, m.alliance_id, al.name, m.organization_id, o.name, m.role,
-                               m.status, m.term_start, m.term_end, m.joined_on,
-                               m.withdrawal_reason, m.created, m.updated, page.ord
+            rows_sql=f"""SELECT {select_list}, page.ord
                           FROM page JOIN members_membership m ON m.id = page.id
                           JOIN members_alliance al ON al.id = m.alliance_id
                           JOIN members_organization o ON o.id = m.organization_id""",
@@ -317,9 +396,26 @@ def memberships(path, query, *, analyst_reads: bool):
 
 
 def deals(path, query):
-    fields = ["id", "fund", "company", "company_name", "project", "source", "owner"]
-    fields += ["requested_amount", "pre_money_valuation", "currency", "stage", "stage_reason"]
-    fields += ["days_in_stage", "average_score", "created", "updated"]
+    columns = {
+        "id": "d.id",
+        "fund": "d.fund_id",
+        "company": "d.company_id",
+        "company_name": "c.name",
+        "project": "d.project_id",
+        "source": "d.source",
+        "owner": "d.owner_id",
+        "requested_amount": "d.requested_amount::text",
+        "pre_money_valuation": "d.pre_money_valuation::text",
+        "currency": "d.currency",
+        "stage": "d.stage",
+        "stage_reason": "d.stage_reason",
+        "days_in_stage": "floor(extract(epoch FROM now() - d.stage_changed_at) / 86400)::int",
+        "average_score": "d.average_score::text",
+        "created": "d.created",
+        "updated": "d.updated",
+    }
+
+    fields, select_list = select("funds.api.serializers.DealSerializer", columns)
 
     def floor(conn, session_key):
         who(conn, session_key)
@@ -328,12 +424,7 @@ def deals(path, query):
             path=path,
             query=query,
             keys_sql="SELECT id FROM funds_deal ORDER BY created DESC, id DESC",
-            rows_sql="""SELECT d.id, d.fund_id, d.company_id, c.name, d.project_id, d.source,
-                               d.owner_id, d.requested_amount::text,
-                               d.pre_money_valuation::text, d.currency, d.stage,
-                               d.stage_reason,
-                               floor(extract(epoch FROM now() - d.stage_changed_at) / 86400)::int,
-                               d.average_score::text, d.created, d.updated, page.ord
+            rows_sql=f"""SELECT {select_list}, page.ord
                           FROM page JOIN funds_deal d ON d.id = page.id
                           JOIN members_organization c ON c.id = d.company_id""",
             count_sql="SELECT 1 FROM funds_deal",
@@ -423,7 +514,6 @@ def measure(million: bool, repeat: int, only: str | None) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     db = settings.DATABASES["default"]
     conn = psycopg.connect(
@@ -458,10 +548,15 @@ def measure(million: bool, repeat: int, only: str | None) -> None:
             return case.floor(conn, session_key if case.user else None)
 
         same = ""
-        with CaptureQueriesContext(connection) as statements:
-            expected = orjson.loads(project())
+        statements = []
+        # Counted by a wrapper: the request's start empties connection.queries.
+        with connection.execute_wrapper(
+            lambda run, sql, *rest, seen=statements: seen.append(sql) or run(sql, *rest)
+        ):
+            answered = project()
         counted = Counted(conn)
         if case.floor is not None:
+            expected = orjson.loads(answered)
             got = orjson.loads(case.floor(counted, session_key if case.user else None))
             if expected != got:
                 same = "  FLOOR DIFFERS: " + first_difference(expected, got)

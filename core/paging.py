@@ -15,9 +15,10 @@ annotation) are read for the keys of the page sliced in a subquery (``pk IN (SEL
 rows' subqueries run for the page alone), ordered again by the list's own ordering. The
 count is left out when the page alone shows whether the list holds more than the limit.
 
-A queryset marked with ``order_past_limit`` (a ranked search) is counted first: holding
-more than ``count_limit`` rows, it is listed in the marked ordering (newest first)
-instead of ranking every row.
+A queryset marked with ``order_past_limit`` (a ranked search) is read first in the marked
+ordering (newest first) with its capped count: holding more than ``count_limit`` rows,
+that page is the answer, in one statement, instead of ranking every row; holding one row
+or none, too; else the page is read again ranked.
 
 The API pagination (core/api/pagination.py) and the HTML lists share it.
 
@@ -122,9 +123,35 @@ class CappedPaginator(Paginator):
 
     def _read(self, offset: int, end: int) -> list:
         """The rows ``offset`` to ``end`` (one more than the page) in one statement, with
-        the capped count when a full page would not tell it."""
-        rows = self.ordered
-        want_count = end <= self.count_limit and "_probe" not in self.__dict__
+        the capped count when a full page would not tell it.
+
+        A queryset marked by ``order_past_limit`` is read first in its ordering past the
+        limit, with the count: holding more than the limit, that is its page (one
+        statement); holding at most one row, its order does not matter; else its page is
+        read again in its own (ranked) ordering."""
+        marked = self._marked()
+        if marked is None or "_probe" in self.__dict__ or "ordered" in self.__dict__:
+            want_count = end <= self.count_limit and "_probe" not in self.__dict__
+            return self._read_rows(self.ordered, offset, end, want_count)
+        past = self.object_list.order_by(*marked[1])
+        # Counted unordered (the ranked list's count drops its ordering): counting along
+        # the newest-first order would read and sort every match to count 10,001.
+        found = self._read_rows(past, offset, end, want_count=True, counted=self.object_list)
+        if "_probe" not in self.__dict__:
+            if offset:  # past the end of the list: its count is asked for on its own
+                ranked = self._probe <= self.count_limit
+                self.__dict__["ordered"] = self.object_list if ranked else past
+                return found
+            self.__dict__["_probe"] = 0  # no row at all
+        if self._probe > self.count_limit:
+            self.__dict__["ordered"] = past
+            return found
+        self.__dict__["ordered"] = self.object_list
+        if offset == 0 and self._probe <= 1:
+            return found
+        return self._read_rows(self.object_list, offset, end, want_count=False)
+
+    def _read_rows(self, rows, offset: int, end: int, want_count: bool, counted=None) -> list:
         # From the first row an index walk reads only the page: no need for the keys.
         keys_first = self.keys_first and (offset > 0 or _by_annotation(rows))
         page = rows
@@ -133,7 +160,11 @@ class CappedPaginator(Paginator):
             page = rows.filter(pk__in=rows.values("pk")[offset:end])
         if want_count:
             page = page.annotate(
-                **{COUNT_ALIAS: CappedCount(_keys_to_count(rows)[: self.count_limit + 1])}
+                **{
+                    COUNT_ALIAS: CappedCount(
+                        _keys_to_count(rows if counted is None else counted)[: self.count_limit + 1]
+                    )
+                }
             )
         if not keys_first:
             page = page[offset:end]
@@ -144,15 +175,24 @@ class CappedPaginator(Paginator):
             self.__dict__["_probe"] = counted
         return found
 
+    def _marked(self):
+        """``(own ordering, ordering past the limit)`` of a queryset marked by
+        ``order_past_limit`` and not reordered since, else None."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return None
+        marked = getattr(rows.query, "ordering_past_limit", None)
+        if marked is None or tuple(rows.query.order_by) != marked[0]:
+            return None
+        return marked
+
     @cached_property
     def ordered(self):
         """The list in the order it is shown: a queryset marked by ``order_past_limit``
         is counted first, and reordered when it holds more than the limit."""
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
-            return rows
-        marked = getattr(rows.query, "ordering_past_limit", None)
-        if marked is None or tuple(rows.query.order_by) != marked[0]:
+        marked = self._marked()
+        if marked is None:
             return rows
         if self._probe > self.count_limit:
             return rows.order_by(*marked[1])

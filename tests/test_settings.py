@@ -80,7 +80,10 @@ def test_proxy_header_is_one_variable():
 
 
 def test_sessions_are_in_the_database_and_connections_persist():
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+    from django.utils.module_loading import import_string
+
+    assert issubclass(import_string(f"{settings.SESSION_ENGINE}.SessionStore"), DatabaseStore)
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
 
 

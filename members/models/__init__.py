@@ -15,6 +15,7 @@ from members.models.contacts import (
     MembershipApplication,
     MembershipApplicationQuerySet,
 )
+from members.models.sessions import Session
 
 __all__ = [
     "Alliance",
@@ -28,4 +29,5 @@ __all__ = [
     "MembershipQuerySet",
     "Organization",
     "OrganizationQuerySet",
+    "Session",
 ]

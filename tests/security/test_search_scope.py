@@ -107,3 +107,28 @@ def test_the_queryset_rule_agrees_with_the_row_rule(
             .values_list("pk", flat=True)
         )
         assert found == expected, user
+
+
+@pytest.mark.parametrize("persona", ["analyst", "secretariat_a", "submitter_a", "superuser"])
+def test_the_private_match_is_a_condition_on_the_row_not_a_list_of_keys(request, patented, persona):
+    """The entitlement to the private vector is read on the row: a subquery of every
+    entitled key made PostgreSQL hash 90,000 keys per search (117 ms at 100,000 rows)."""
+    user = request.getfixturevalue(persona)
+    found = Achievement.objects.search(PATENT, user=user)
+    assert 'FROM "projects_achievement" "U' not in str(found.query)  # no second scan of it
+    assert [row.pk for row in found] == [patented.pk]
+    assert [row.pk for row in Achievement.objects.search("甲醇制烯烃", user=user)] == [patented.pk]
+
+
+def test_the_public_search_has_an_index_of_its_own():
+    """The public catalogue's search reads a partial index of the public rows: no filter
+    of the matches by status after the index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'projects_achievement_pubsearch'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin (search_vector)" in definition and "WHERE" in definition
+    assert "accepted" in definition and "is_confidential" in definition
