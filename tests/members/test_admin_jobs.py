@@ -72,7 +72,8 @@ def test_the_admin_export_keeps_only_the_ticked_columns_and_the_changelist_filte
         },
     )
     rows = _rows(b"".join(response.streaming_content))
-    assert rows == [["organization", "role"], ['逗号, "引号"\n换行', "governing"]]
+    # headed by the columns' labels in the reader's language (English here)
+    assert rows == [["organisation", "role"], ['逗号, "引号"\n换行', "governing"]]
 
 
 @pytest.mark.parametrize(("fmt", "index"), [("csv", "0"), ("xlsx", "1")])
