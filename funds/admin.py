@@ -11,7 +11,12 @@ page.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecordedInPortalMixin, ScopedAdminMixin, ServiceSaveMixin
+from core.admin import (
+    CodeLabelsMixin,
+    RecordedInPortalMixin,
+    ScopedAdminMixin,
+    ServiceSaveMixin,
+)
 from funds import services
 from funds.models import (
     CapitalCall,
@@ -100,7 +105,7 @@ class PaymentAdmin(RecordedInPortalMixin, VisibleMixin, SimpleHistoryAdmin):
         return obj.allocation.call.get_absolute_url()
 
 
-class DealEventInline(admin.TabularInline):
+class DealEventInline(CodeLabelsMixin, admin.TabularInline):
     model = DealEvent
     extra = 0
     can_delete = False
