@@ -5,7 +5,8 @@ untranslatable name ("Tasks Database Backend"): the admin's index and breadcrumb
 them in English to every reader. These configurations rename them (same labels, same
 tables); ``INSTALLED_APPS`` lists them instead of the libraries' own. django-axes also names
 its records and a missing header in English: its admin pages get those in the reader's
-language here (its field labels are in our catalogue, ``core/i18n_extra.py``).
+language here, and django-tasks-db's columns named by plain strings are named through the
+catalogue (the libraries' field labels are in it, ``core/i18n_extra.py``).
 """
 
 from axes.apps import AppConfig as AxesAppConfig
@@ -97,5 +98,48 @@ class AxesConfig(AxesAppConfig):
         localize_axes_admins(admin.site)
 
 
+def localize_task_admin(site) -> None:
+    """django-tasks-db's admin names three columns by plain English strings, and its records
+    by their class: the same columns named through the catalogue, the records by task."""
+    from django.contrib import admin
+    from django_tasks_db.models import DBTaskResult
+
+    # Named by its task and status rather than "DBTaskResult object (…)".
+    DBTaskResult.__str__ = lambda obj: f"{obj.task_name} · {obj.get_status_display()}"
+    model_admin = site._registry.get(DBTaskResult)
+    if model_admin is None:
+        return
+    admin_class = type(model_admin)
+
+    @admin.display(description=_("task name"))
+    def task_name(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("traceback"))
+    def formatted_traceback(self, obj):
+        return admin_class.formatted_traceback(self, obj)
+
+    @admin.display(description=_("run after"))
+    def display_run_after(self, obj):
+        return admin_class.display_run_after(self, obj)
+
+    attrs = {
+        "list_display": tuple(
+            "task_name_label" if name == "task_name" else name for name in model_admin.list_display
+        ),
+        "task_name_label": task_name,
+        "formatted_traceback": formatted_traceback,
+        "display_run_after": display_run_after,
+    }
+    site.unregister(DBTaskResult)
+    site.register(DBTaskResult, type(admin_class.__name__, (admin_class,), attrs))
+
+
 class TasksConfig(TasksAppConfig):
     verbose_name = _("Background tasks")
+
+    def ready(self):
+        super().ready()
+        from django.contrib import admin
+
+        localize_task_admin(admin.site)

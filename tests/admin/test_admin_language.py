@@ -156,3 +156,29 @@ def test_axes_records_are_named_in_the_readers_language(client, superuser, langu
     _read_as(client, superuser, language)
     page = client.get(f"/admin/axes/accesslog/{log.pk}/change/").content.decode()
     assert "&lt;unknown&gt;" not in page and "Access Log for" not in page
+
+
+@pytest.mark.parametrize("language", [ZH, "en"])
+def test_task_results_are_listed_in_the_readers_language(client, superuser, language):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="core.tasks.run_job",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    _read_as(client, superuser, language)
+    listing = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    page = client.get(
+        f"/admin/django_tasks_database/dbtaskresult/{result.pk}/change/"
+    ).content.decode()
+    if language == ZH:
+        assert "任务名称" in listing and "Task name" not in listing
+        assert "错误堆栈" in page and "最早执行时间" in page and "run after" not in page
+        assert "DBTaskResult object" not in page
+    else:
+        assert "task name" in listing.lower() and "run after" in page.lower()
