@@ -295,10 +295,25 @@ def read_batches(
         yield offset, tablib.Dataset(*batch, headers=headers)
 
 
-def _refusals(result, offset: int) -> Iterator[dict]:
+def _field_labels(resource) -> dict[str, str]:
+    """Each field a row's error may name (model field or column) → its label for the reader."""
+    labels = {}
+    for field in resource._meta.model._meta.concrete_fields:
+        labels[field.name] = str(field.verbose_name)
+    column_label = getattr(resource, "column_label", None)
+    if column_label is not None:
+        for field in resource.fields.values():
+            labels[field.column_name] = column_label(field)
+            if field.attribute:
+                labels[field.attribute] = column_label(field)
+    return labels
+
+
+def _refusals(result, offset: int, labels: dict | None = None) -> Iterator[dict]:
+    labels = labels or {}
     for invalid in result.invalid_rows:
         errors = [
-            f"{field}: {message}" if field not in ("__all__", None) else message
+            f"{labels.get(field, field)}: {message}" if field not in ("__all__", None) else message
             for field, messages in invalid.error_dict.items()
             for message in messages
         ]
@@ -324,6 +339,7 @@ def run_import(job: ExportJob, progress) -> dict:
     resource_class = model_admin.get_import_resource_classes(request)[job.params.get("resource", 0)]
     resource = resource_class(**model_admin.get_import_resource_kwargs(request))
     confirmed = bool(job.params.get("confirmed"))
+    labels = _field_labels(resource)  # a refused value is named as the reader names its column
     totals = {"new": 0, "update": 0, "skip": 0, "delete": 0}
     refused: list[dict] = []
     refused_count = 0
@@ -342,7 +358,7 @@ def run_import(job: ExportJob, progress) -> dict:
             )
             for key in totals:
                 totals[key] += result.totals.get(key, 0)
-            for refusal in _refusals(result, offset):
+            for refusal in _refusals(result, offset, labels):
                 refused_count += 1
                 if len(refused) < MAX_REFUSED_LISTED:
                     refused.append(refusal)

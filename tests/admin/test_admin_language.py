@@ -182,3 +182,22 @@ def test_task_results_are_listed_in_the_readers_language(client, superuser, lang
         assert "DBTaskResult object" not in page
     else:
         assert "task name" in listing.lower() and "run after" in page.lower()
+
+
+def test_a_chinese_import_check_names_refused_values_by_their_columns(client, secretariat_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import ExportJob
+
+    _read_as(client, secretariat_a, ZH)
+    content = "名称,类型,统一社会信用代码\n坏代码单位,enterprise,91350100M000100Y44\n".encode()
+    client.post(
+        "/admin/members/organization/import/",
+        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("单位.csv", content)},
+    )
+    errors = ExportJob.objects.get().report["refused"][0]["errors"]
+    assert any(
+        error.startswith("统一社会信用代码：") or error.startswith("统一社会信用代码:")
+        for error in errors
+    )
+    assert not any(error.startswith("credit_code") for error in errors)

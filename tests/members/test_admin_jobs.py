@@ -120,8 +120,9 @@ def test_an_admin_import_job_lists_each_refused_row_and_saves_nothing(client, se
     assert job.status == ExportJobStatus.DONE
     refused = {row["row"]: row for row in job.report["refused"]}
     assert set(refused) == {2, 3}
-    assert any(error.startswith("credit_code") for error in refused[2]["errors"])
-    assert any(error.startswith("kind") for error in refused[3]["errors"])
+    # each refused value named by its column's label in the reader's language (English here)
+    assert any(error.startswith("unified social credit code:") for error in refused[2]["errors"])
+    assert any(error.startswith("kind:") for error in refused[3]["errors"])
     assert not Organization.objects.exists()
     page = client.get(f"/exports/{job.pk}/").content.decode()
     assert "2 rows were refused" in page and "spaceship" in page
