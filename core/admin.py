@@ -34,6 +34,8 @@ permissions, and the resources receive the user to refuse rows outside their sco
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -476,7 +478,9 @@ class AuthLabelsMixin:
         form = super().get_form(request, obj, **kwargs)
         password = form.base_fields.get("password")
         if password is not None and isinstance(password.widget, ReadOnlyPasswordHashWidget):
+            password = copy.copy(password)  # the form class's own field, not Django's
             password.widget = PasswordStateWidget()
+            form.base_fields["password"] = password
         return form
 
 
