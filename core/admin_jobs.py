@@ -90,10 +90,9 @@ class LabelledColumnsResource(resources.ModelResource):
             return name
 
     def header_keys(self) -> dict[str, str]:
-        """Every accepted header (lower case) → the column's key."""
-        keys = {}
+        """Every accepted header (lower case) → the column's key; a key wins over a label."""
+        keys = {field.column_name.lower(): field.column_name for field in self.fields.values()}
         for field in self.fields.values():
-            keys[field.column_name.lower()] = field.column_name
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):
                     keys.setdefault(self.column_label(field).strip().lower(), field.column_name)
