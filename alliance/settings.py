@@ -42,8 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
-    "django_tasks_db",
-    "axes",
+    "alliance.apps.TasksConfig",  # django_tasks_db, named in the reader's language
+    "alliance.apps.AxesConfig",  # axes, likewise
     "csp",
     "core",
     "members",

@@ -34,9 +34,14 @@ permissions, and the resources receive the user to refuse rows outside their sco
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import (
     BadRequest,
     FieldDoesNotExist,
@@ -47,8 +52,8 @@ from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.admin_history import ScopedHistoryMixin
 from core.admin_jobs import JobImportExportMixin
@@ -94,7 +99,82 @@ def keep_current_choices(form_class, rows) -> None:
         )
 
 
-class ScopedAdminMixin(ScopedHistoryMixin, GuardedChangeListMixin):
+def code_choices(model, name: str):
+    """The choices whose codes the column ``name`` of ``model`` stores without declaring
+    them (a status change's from/to, a list of choices), or None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    base = getattr(field, "base_field", None)  # an ArrayField of choices
+    if base is not None and base.choices:
+        return base.flatchoices
+    choices_for = getattr(model, "choices_for", None)
+    enum = choices_for(name) if choices_for else None
+    return enum.choices if enum is not None else None
+
+
+def code_label(value, choices) -> str:
+    """A stored code (or list of codes) by its label; an unknown code as it is."""
+    labels = {code: str(label) for code, label in choices}
+    if isinstance(value, list | tuple):
+        separator = "、" if (get_language() or "").startswith("zh") else ", "
+        return separator.join(labels.get(v, str(v)) for v in value) if value else "—"
+    if value in (None, ""):
+        return "—"
+    return labels.get(value, str(value))
+
+
+class CodeLabelsMixin:
+    """Read-only fields show a stored code by its label, as an editable one does.
+
+    Django shows the label of a field with choices; a column that stores the codes of
+    choices it does not declare (``StatusChange.choices_for``: an event's from/to status,
+    a membership event's roles) or a list of choices (an ``ArrayField``) would show the
+    codes. Such a field is always read-only here, shown through a display function named
+    after it. For model admins and inlines; put it before the Django base.
+    """
+
+    def _code_display(self, name):
+        if not isinstance(name, str):
+            return name
+        cache = self.__dict__.setdefault("_code_displays", {})
+        if name not in cache:
+            choices = code_choices(self.model, name)
+            if choices is None:
+                cache[name] = name
+            else:
+                field = self.model._meta.get_field(name)
+
+                def display(obj, _name=name, _choices=choices):
+                    return code_label(getattr(obj, _name), _choices)
+
+                display.short_description = field.verbose_name
+                display.__name__ = name
+                cache[name] = display
+        return cache[name]
+
+    def _coded_displays(self) -> list:
+        return [
+            display
+            for field in self.model._meta.concrete_fields
+            if not isinstance(display := self._code_display(field.name), str)
+        ]
+
+    def with_code_labels(self, fields) -> list:
+        """``fields`` with each coded field replaced by its display (for an admin that
+        overrides ``get_fields`` or ``get_readonly_fields`` without calling these)."""
+        return list(dict.fromkeys(self._code_display(name) for name in fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = self.with_code_labels(super().get_readonly_fields(request, obj))
+        return fields + [display for display in self._coded_displays() if display not in fields]
+
+    def get_fields(self, request, obj=None):
+        return self.with_code_labels(super().get_fields(request, obj))
+
+
+class ScopedAdminMixin(CodeLabelsMixin, ScopedHistoryMixin, GuardedChangeListMixin):
     """Shows and changes only the rows the model's QuerySet rules allow the user.
 
     The list (and every view reading an object) shows ``scope()``: ``editable_by(user)``,
@@ -157,7 +237,23 @@ class ScopedAdminMixin(ScopedHistoryMixin, GuardedChangeListMixin):
         return form
 
 
-class ScopedInlineMixin:
+class NameInLanguageMixin:
+    """The list of records named in two languages (``name``, ``name_en``, ``display_name``):
+    its name column shows the reader's name, and English readers, who read the English
+    name there, get no second column of it."""
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def name_in_language(self, obj):
+        return obj.display_name
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if not (get_language() or "").startswith("en"):
+            return columns
+        return ["name_in_language" if c == "name" else c for c in columns if c != "name_en"]
+
+
+class ScopedInlineMixin(CodeLabelsMixin):
     """An inline showing only the child rows the user may see (``visible_to``), or change
     (``editable_by``) with ``scope_visible = False``; its foreign-key choices are scoped as
     in ``ScopedAdminMixin``."""
@@ -320,3 +416,82 @@ def run_transition(modeladmin, request, queryset, service, success, **kwargs) ->
 from core import outbox_admin  # noqa: E402,F401
 
 guard_registered_admins(admin.site)
+
+
+# --- Django's users and groups in the reader's language -----------------------------------
+
+PERMISSION_ACTIONS = {
+    "add": gettext_lazy("Can add %(model)s"),
+    "change": gettext_lazy("Can change %(model)s"),
+    "delete": gettext_lazy("Can delete %(model)s"),
+    "view": gettext_lazy("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission by its model's and action's names in the reader's language.
+
+    Django stores the names of permissions in English when it creates them ("Can add
+    alliance"); the model's own ones are named from its verbose name, the others by their
+    stored name through the catalogue.
+    """
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    base = getattr(model, "instance_type", None)  # a historical model (simple_history)
+    if base is not None:
+        model_name = _("history of %(model)s") % {"model": base._meta.verbose_name}
+    else:
+        model_name = str(model._meta.verbose_name)
+    action, _sep, codename_model = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and codename_model == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"model": model_name}
+    else:
+        name = _(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {model_name} | {name}"
+
+
+class PasswordStateWidget(ReadOnlyPasswordHashWidget):
+    """A user's password on the admin page: only its button (set or reset), not the hash's
+    algorithm and salt, which are of no use to read and not in any reader's language."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        return format_html(
+            '<div><p><a role="button" class="button" href="../password/">{}</a></p></div>',
+            context["button_label"],
+        )
+
+
+class AuthLabelsMixin:
+    """The user and group pages: permissions by their names in the reader's language, the
+    password without its hash."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Permission:
+            field.label_from_instance = permission_label
+            field.queryset = field.queryset.select_related("content_type")
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        password = form.base_fields.get("password")
+        if password is not None and isinstance(password.widget, ReadOnlyPasswordHashWidget):
+            password = copy.copy(password)  # the form class's own field, not Django's
+            password.widget = PasswordStateWidget()
+            form.base_fields["password"] = password
+        return form
+
+
+def localize_auth_admins(site) -> None:
+    for model in (get_user_model(), Group):
+        model_admin = site._registry.get(model)
+        if model_admin is None or isinstance(model_admin, AuthLabelsMixin):
+            continue
+        admin_class = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(admin_class.__name__, (AuthLabelsMixin, admin_class), {}))
+
+
+localize_auth_admins(admin.site)

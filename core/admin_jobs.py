@@ -20,16 +20,19 @@ from functools import partial
 
 import tablib
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
-from import_export import widgets
+from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.signals import post_import
 
 from core import exports, jobs
@@ -58,6 +61,83 @@ def request_for(user, query: str = "") -> HttpRequest:
     request.GET = QueryDict(query)
     request.path = request.path_info = "/admin/"
     return request
+
+
+# --- Columns in the reader's language -------------------------------------------------------
+
+
+class LabelledColumnsResource(resources.ModelResource):
+    """A resource whose columns are headed in the reader's language and whose imports read
+    a header in any language.
+
+    A column's key stays its ``column_name`` (the documented English header, which the
+    resource's code reads in ``row``); a reader sees its label: the model field's
+    ``verbose_name``, or ``column_labels[column_name]`` for a computed column. An export is
+    headed by the labels; an import accepts, for each column, its key or its label in any of
+    ``LANGUAGES`` (case and surrounding spaces ignored) and renames it to the key before the
+    rows are read, so a file exported in either language is imported again as it is.
+    """
+
+    column_labels: dict = {}
+
+    def column_label(self, field) -> str:
+        name = field.column_name
+        if name in self.column_labels:
+            return str(self.column_labels[name])
+        try:
+            return str(self._meta.model._meta.get_field(field.attribute or name).verbose_name)
+        except FieldDoesNotExist:
+            return name
+
+    def header_keys(self) -> dict[str, str]:
+        """Every accepted header (lower case) → the column's key; a key wins over a label."""
+        keys = {field.column_name.lower(): field.column_name for field in self.fields.values()}
+        for field in self.fields.values():
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    keys.setdefault(self.column_label(field).strip().lower(), field.column_name)
+        return keys
+
+    def get_export_headers(self, selected_fields=None):
+        return [self.column_label(f) for f in self.get_export_fields(selected_fields) if f]
+
+    def get_diff_headers(self):
+        return [self.column_label(field) for field in self.get_import_fields()]
+
+    def before_import(self, dataset, **kwargs):
+        keys = self.header_keys()
+        dataset.headers = [
+            keys.get(str(header or "").strip().lower(), header) for header in dataset.headers
+        ]
+        super().before_import(dataset, **kwargs)
+
+
+def _column_labels(resource) -> list[str]:
+    """The labels of the columns a user sees on the import and export pages."""
+    label = getattr(resource, "column_label", None)
+    fields = resource.get_user_visible_fields()
+    return [label(f) if label else f.column_name for f in fields]
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export's column boxes, named as the file's headers will be."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        instance = resource()
+        field = instance.fields.get(field_name)
+        if field is None or not hasattr(instance, "column_label"):
+            return super()._get_field_label(resource, field_name)
+        return instance.column_label(field)
+
+
+class CSV(base_formats.CSV):
+    def get_title(self):
+        return "CSV"  # the format's name, as it is written in either language
+
+
+class XLSX(base_formats.XLSX):
+    def get_title(self):
+        return "XLSX"
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -104,6 +184,7 @@ class JobImportExportMixin(ImportExportMixin):
     """Import/Export buttons whose exports stream and whose imports run as jobs."""
 
     formats = [CSV, XLSX]
+    export_form_class = LabelledExportForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,12 +205,30 @@ class JobImportExportMixin(ImportExportMixin):
         fmt = "xlsx" if isinstance(file_format, XLSX) else "csv"
         return export_or_queue(request, f"admin:{_label(self.model)}", params, fmt)
 
+    def _label_columns(self, response, resource_classes, request) -> None:
+        """The import and export pages list the columns by their labels."""
+        context = getattr(response, "context_data", None)
+        if not context or "fields_list" not in context:
+            return
+        kwargs = self.get_export_resource_kwargs(request)
+        context["fields_list"] = [
+            (resource_class.get_display_name(), _column_labels(resource_class(**kwargs)))
+            for resource_class in resource_classes
+        ]
+
+    def export_action(self, request):
+        response = super().export_action(request)
+        self._label_columns(response, self.get_export_resource_classes(request), request)
+        return response
+
     def import_action(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_import_form(request)
         if request.method != "POST" or not form.is_valid():
-            return super().import_action(request, **kwargs)
+            response = super().import_action(request, **kwargs)
+            self._label_columns(response, self.get_import_resource_classes(request), request)
+            return response
         upload = form.cleaned_data["import_file"]
         fmt = self.get_import_formats()[int(form.cleaned_data["format"])]
         stored = default_storage.save(jobs.storage_name("imports", upload.name), upload)
@@ -195,10 +294,25 @@ def read_batches(
         yield offset, tablib.Dataset(*batch, headers=headers)
 
 
-def _refusals(result, offset: int) -> Iterator[dict]:
+def _field_labels(resource) -> dict[str, str]:
+    """Each field a row's error may name (model field or column) → its label for the reader."""
+    labels = {}
+    for field in resource._meta.model._meta.concrete_fields:
+        labels[field.name] = str(field.verbose_name)
+    column_label = getattr(resource, "column_label", None)
+    if column_label is not None:
+        for field in resource.fields.values():
+            labels[field.column_name] = column_label(field)
+            if field.attribute:
+                labels[field.attribute] = column_label(field)
+    return labels
+
+
+def _refusals(result, offset: int, labels: dict | None = None) -> Iterator[dict]:
+    labels = labels or {}
     for invalid in result.invalid_rows:
         errors = [
-            f"{field}: {message}" if field not in ("__all__", None) else message
+            f"{labels.get(field, field)}: {message}" if field not in ("__all__", None) else message
             for field, messages in invalid.error_dict.items()
             for message in messages
         ]
@@ -224,6 +338,7 @@ def run_import(job: ExportJob, progress) -> dict:
     resource_class = model_admin.get_import_resource_classes(request)[job.params.get("resource", 0)]
     resource = resource_class(**model_admin.get_import_resource_kwargs(request))
     confirmed = bool(job.params.get("confirmed"))
+    labels = _field_labels(resource)  # a refused value is named as the reader names its column
     totals = {"new": 0, "update": 0, "skip": 0, "delete": 0}
     refused: list[dict] = []
     refused_count = 0
@@ -242,7 +357,7 @@ def run_import(job: ExportJob, progress) -> dict:
             )
             for key in totals:
                 totals[key] += result.totals.get(key, 0)
-            for refusal in _refusals(result, offset):
+            for refusal in _refusals(result, offset, labels):
                 refused_count += 1
                 if len(refused) < MAX_REFUSED_LISTED:
                     refused.append(refusal)

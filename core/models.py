@@ -44,10 +44,19 @@ class StatusChange(models.Model):
 
     # The TextChoices of the status, for the labels (set by each concrete model).
     status_choices = None
+    # Other columns holding codes, with their TextChoices (a membership's roles, say).
+    code_choices: dict = {}
 
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @classmethod
+    def choices_for(cls, name: str):
+        """The TextChoices whose codes the column ``name`` stores, or None."""
+        if name in ("from_status", "to_status"):
+            return cls.status_choices
+        return cls.code_choices.get(name)
 
     def _label(self, value: str) -> str:
         if not value or self.status_choices is None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 
 def _attrs(attrs: dict) -> str:
@@ -25,7 +28,8 @@ class QuickSelect(forms.Select):
     organisations of a filter that costs more than the page's whole query. Choices in
     groups keep Django's rendering. With ``label_column``, the choices of a model choice
     field are read as ``(pk, label_column)`` pairs rather than as model instances (the
-    model's ``__str__`` must show that column).
+    model's ``__str__`` must show that column; a column with an English twin ``<column>_en``,
+    such as a name, is read in the reader's language as ``display_name`` shows it).
     """
 
     def __init__(self, attrs=None, choices=(), *, label_column: str | None = None):
@@ -42,7 +46,17 @@ class QuickSelect(forms.Select):
             pairs.append(("", field.empty_label))
         if getattr(field, "null_label", None) is not None:  # django-filter's null choice
             pairs.append((field.null_value, field.null_label))
-        pairs.extend(choices.queryset.values_list("pk", self.label_column))
+        queryset = choices.queryset
+        english = f"{self.label_column}_en"
+        if (get_language() or "").startswith("en") and any(
+            f.name == english for f in queryset.model._meta.concrete_fields
+        ):
+            # A name in two languages, as ``display_name`` shows it: the English one where
+            # there is one.
+            label = Coalesce(NullIf(english, Value("")), self.label_column)
+            pairs.extend(queryset.annotate(_label=label).values_list("pk", "_label"))
+        else:
+            pairs.extend(queryset.values_list("pk", self.label_column))
         return pairs
 
     def render(self, name, value, attrs=None, renderer=None):

@@ -16,7 +16,12 @@ from django.contrib import admin
 from django.utils.translation import get_language, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecordedInPortalMixin, ScopedAdminMixin, ServiceSaveMixin
+from core.admin import (
+    CodeLabelsMixin,
+    RecordedInPortalMixin,
+    ScopedAdminMixin,
+    ServiceSaveMixin,
+)
 from core.money import money_short
 from funds import services
 from funds.models import (
@@ -107,7 +112,7 @@ class PaymentAdmin(RecordedInPortalMixin, VisibleMixin, SimpleHistoryAdmin):
         return obj.allocation.call.get_absolute_url()
 
 
-class DealEventInline(admin.TabularInline):
+class DealEventInline(CodeLabelsMixin, admin.TabularInline):
     model = DealEvent
     extra = 0
     can_delete = False

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
+    NameInLanguageMixin,
     ScopedAdminMixin,
     ScopedImportExportMixin,
     ScopedInlineMixin,
@@ -84,7 +85,7 @@ class AllianceChoicesMixin:
 
 
 @admin.register(Alliance)
-class AllianceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AllianceAdmin(NameInLanguageMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "name_en", "city", "founded_on")
     search_fields = ("name", "name_en", "city")
     filter_horizontal = ("secretariat",)
@@ -130,7 +131,9 @@ class ContactInline(LoginLinkMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(
+    NameInLanguageMixin, ScopedImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     # The organisations of the user's alliances and those in no alliance yet: another
     # alliance's members are not this secretariat's to read here (the public directory
     # shows what is public; an import matches existing organisations by code or name).

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from core.admin_jobs import LabelledColumnsResource
 from members import services
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Alliance, Membership, Organization
 
 
-class ScopedResource(resources.ModelResource):
-    """A resource that knows the admin user it imports for."""
+class ScopedResource(LabelledColumnsResource):
+    """A resource that knows the admin user it imports for; its columns are headed in the
+    reader's language and its imports accept the documented English headers as well."""
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -114,6 +116,12 @@ class MembershipResource(ScopedResource):
         "organization": "organization__name",
         "credit_code": "organization__credit_code",
         "kind": "organization__kind",
+    }
+
+    # The organisation's columns, named as on the organisation.
+    column_labels = {
+        "credit_code": Organization._meta.get_field("credit_code").verbose_name,
+        "kind": Organization._meta.get_field("kind").verbose_name,
     }
 
     alliance = fields.Field(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedInlineMixin, run_transition
+from core.admin import CodeLabelsMixin, ScopedAdminMixin, ScopedInlineMixin, run_transition
 from members import roles
 from members.admin import ReasonActionForm
 from projects import services
@@ -19,7 +19,7 @@ from projects.models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(CodeLabelsMixin, admin.TabularInline):
     """Rows that belong to the object shown: whoever may read it reads them, nobody changes
     them here."""
 
@@ -27,7 +27,7 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return self.get_fields(request, obj)  # codes by their labels (CodeLabelsMixin)
 
     def has_view_permission(self, request, obj=None):
         parent_admin = self.admin_site.get_model_admin(self.parent_model)
@@ -93,12 +93,12 @@ class AchievementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         hidden = () if self._confidential_visible(request, obj) else CONFIDENTIAL_FIELDS
-        return [
+        return self.with_code_labels(
             field.name
             for field in Achievement._meta.fields
-            if field.name not in ("search_vector", "private_search_vector")
+            if field.name not in ("id", "search_vector", "private_search_vector")
             and field.name not in hidden
-        ]
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)

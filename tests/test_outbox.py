@@ -89,7 +89,9 @@ def fund_with_partners():
         CommitmentFactory(fund=fund, limited_partner=partner, amount=Decimal("1000000.00"))
         ContactFactory(organization=partner, email=f"lp{index}@example.cn", is_primary=True)
         named.append(partner)
-    silent = OrganizationFactory(name="成都有机化学有限公司")
+    # No English name: every reader reads it as entered (an English name would be read by
+    # the English readers of the page and the API).
+    silent = OrganizationFactory(name="成都有机化学有限公司", name_en="")
     CommitmentFactory(fund=fund, limited_partner=silent, amount=Decimal("1000000.00"))
     ContactFactory(organization=silent, email="")
     return fund, manager

@@ -38,7 +38,7 @@ def test_members_are_reminded_thirty_days_before_their_term_ends_once(
         output = _run("remind_renewals")
     assert [m.to for m in mail.outbox] == [["renew@example.cn"]]
     assert "Mail queued to 1 address: renew@example.cn." in output
-    assert f"{silent.organization.name} has no contact with an e-mail address" in output
+    assert f"{silent.organization.display_name} has no contact with an e-mail address" in output
 
     with django_capture_on_commit_callbacks(execute=True):
         _run("remind_renewals")  # the same day again: nobody is mailed twice

@@ -63,7 +63,9 @@ class Alliance(TimeStampedModel):
         verbose_name_plural = _("alliances")
 
     def __str__(self):
-        return self.name
+        # Every place that names the record (the admin's lists, drop-downs, autocomplete,
+        # titles and the records named after it) names it in the reader's language.
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -185,7 +187,9 @@ class Organization(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.name
+        # Every place that names the record (the admin's lists, drop-downs, autocomplete,
+        # titles and the records named after it) names it in the reader's language.
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -329,6 +333,7 @@ class MembershipEvent(StatusChange):
         Membership, verbose_name=_("membership"), on_delete=models.PROTECT, related_name="events"
     )
     status_choices = MembershipStatus
+    code_choices = {"from_role": MembershipRole, "to_role": MembershipRole}
     from_role = models.CharField(_("from role"), max_length=32, blank=True)
     to_role = models.CharField(_("to role"), max_length=32, blank=True)
 

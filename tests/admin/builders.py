@@ -99,7 +99,9 @@ def builds(model):
 def make_world(alliance, secretariat) -> WorldA:
     institute = OrganizationFactory(name="甲研究所秘", name_en="Institute Alpha Secret")
     MembershipFactory(alliance=alliance, organization=institute)
-    enterprise = OrganizationFactory(name="甲企业秘", kind="enterprise")
+    enterprise = OrganizationFactory(
+        name="甲企业秘", name_en="Enterprise Alpha Secret", kind="enterprise"
+    )
     MembershipFactory(alliance=alliance, organization=enterprise)
     return WorldA(alliance, secretariat, institute, enterprise)
 
@@ -109,17 +111,21 @@ def make_world(alliance, secretariat) -> WorldA:
 
 @builds(Alliance)
 def _alliance(world):
-    return Target(world.alliance, (world.alliance.name,))
+    # An English reader (the tests' language) reads its English name first.
+    return Target(world.alliance, (world.alliance.display_name, world.alliance.name))
 
 
 @builds(Organization)
 def _organization(world):
-    return Target(world.institute, (world.institute.name, world.institute.credit_code))
+    institute = world.institute
+    return Target(institute, (institute.display_name, institute.name, institute.credit_code))
 
 
 @builds(Membership)
 def _membership(world):
-    return Target(world.institute.memberships.get(), (world.institute.name,))
+    return Target(
+        world.institute.memberships.get(), (world.institute.display_name, world.institute.name)
+    )
 
 
 @builds(Contact)
@@ -147,12 +153,15 @@ def _application(world):
 @builds(MembershipEvent)
 def _membership_event(world):
     membership = MembershipFactory(
-        alliance=world.alliance, organization=OrganizationFactory(name="甲暂停单位秘")
+        alliance=world.alliance,
+        organization=OrganizationFactory(name="甲暂停单位秘", name_en="Suspended Alpha Secret"),
     )
     member_services.membership_suspend(
         membership=membership, actor=world.secretariat, comment="甲暂停原因秘"
     )
-    return Target(membership.events.get(), ("甲暂停单位秘", "甲暂停原因秘"))
+    return Target(
+        membership.events.get(), ("Suspended Alpha Secret", "甲暂停单位秘", "甲暂停原因秘")
+    )
 
 
 # --- projects --------------------------------------------------------------------------------

@@ -47,6 +47,21 @@ def test_quick_select_reads_model_choices_as_pairs(chosen, django_assert_num_que
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_quick_select_names_in_the_readers_language_as_a_model_choice_field_does(language):
+    from django.utils import translation
+
+    OrganizationFactory(name="甲研究所", name_en="Institute A")
+    OrganizationFactory(name="乙研究所", name_en="")
+    queryset = Organization.objects.order_by("name")
+    with translation.override(language):
+        slow = forms.ModelChoiceField(queryset).widget.render("o", None)
+        quick = forms.ModelChoiceField(queryset, widget=QuickSelect(label_column="name"))
+        assert quick.widget.render("o", None) == slow
+        assert ("Institute A" in slow) == (language == "en") and "乙研究所" in slow
+
+
+@pytest.mark.django_db
 def test_the_filter_backend_builds_only_the_filters_asked_for(org_a, alliance_a):
     params = {"trl_min": "3", "page": "2", "ordering": "title"}
     assert used_filters(AchievementFilterSet, params) == ("trl_min",)

@@ -43,8 +43,8 @@ def test_secretariat_adds_a_member_in_the_admin(client, secretariat_a, alliance_
 def test_secretariat_of_a_sees_only_alliance_a_in_the_admin(client, secretariat_a, org_a, org_b):
     client.force_login(secretariat_a)
     page = client.get("/admin/members/membership/").content.decode()
-    assert org_a.name in page
-    assert org_b.name not in page
+    assert org_a.display_name in page  # named in the reader's language
+    assert org_b.display_name not in page
     membership_b = org_b.memberships.get()
     assert client.get(f"/admin/members/membership/{membership_b.pk}/change/").status_code == 302
 

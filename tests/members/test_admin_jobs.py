@@ -72,7 +72,8 @@ def test_the_admin_export_keeps_only_the_ticked_columns_and_the_changelist_filte
         },
     )
     rows = _rows(b"".join(response.streaming_content))
-    assert rows == [["organization", "role"], ['逗号, "引号"\n换行', "governing"]]
+    # headed by the columns' labels in the reader's language (English here)
+    assert rows == [["organisation", "role"], ['逗号, "引号"\n换行', "governing"]]
 
 
 @pytest.mark.parametrize(("fmt", "index"), [("csv", "0"), ("xlsx", "1")])
@@ -119,8 +120,9 @@ def test_an_admin_import_job_lists_each_refused_row_and_saves_nothing(client, se
     assert job.status == ExportJobStatus.DONE
     refused = {row["row"]: row for row in job.report["refused"]}
     assert set(refused) == {2, 3}
-    assert any(error.startswith("credit_code") for error in refused[2]["errors"])
-    assert any(error.startswith("kind") for error in refused[3]["errors"])
+    # each refused value named by its column's label in the reader's language (English here)
+    assert any(error.startswith("unified social credit code:") for error in refused[2]["errors"])
+    assert any(error.startswith("kind:") for error in refused[3]["errors"])
     assert not Organization.objects.exists()
     page = client.get(f"/exports/{job.pk}/").content.decode()
     assert "2 rows were refused" in page and "spaceship" in page

@@ -174,8 +174,8 @@ def test_lapse_command_marks_ended_terms_and_lists_those_ending_soon(alliance_a,
     soon.refresh_from_db()
     assert ended.status == MembershipStatus.LAPSED
     assert soon.status == MembershipStatus.ACTIVE
-    assert soon.organization.name in out
-    assert later.organization.name not in out
+    assert soon.organization.display_name in out
+    assert later.organization.display_name not in out
     assert ended.events.last().to_status == MembershipStatus.LAPSED
 
 
