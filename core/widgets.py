@@ -6,6 +6,8 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.templatetags.names import in_language
+
 
 def _attrs(attrs: dict) -> str:
     """Django's ``attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
@@ -25,7 +27,9 @@ class QuickSelect(forms.Select):
     organisations of a filter that costs more than the page's whole query. Choices in
     groups keep Django's rendering. With ``label_column``, the choices of a model choice
     field are read as ``(pk, label_column)`` pairs rather than as model instances (the
-    model's ``__str__`` must show that column).
+    model's ``__str__`` must show that column). When the model also has the column's
+    English version (``name`` and ``name_en``), an English reader gets it where there is
+    one, as ``display_name`` gives it.
     """
 
     def __init__(self, attrs=None, choices=(), *, label_column: str | None = None):
@@ -42,7 +46,15 @@ class QuickSelect(forms.Select):
             pairs.append(("", field.empty_label))
         if getattr(field, "null_label", None) is not None:  # django-filter's null choice
             pairs.append((field.null_value, field.null_label))
-        pairs.extend(choices.queryset.values_list("pk", self.label_column))
+        queryset = choices.queryset
+        english = f"{self.label_column}_en"
+        if not any(f.name == english for f in queryset.model._meta.concrete_fields):
+            pairs.extend(queryset.values_list("pk", self.label_column))
+            return pairs
+        pairs.extend(
+            (pk, in_language(label, label_en or ""))
+            for pk, label, label_en in queryset.values_list("pk", self.label_column, english)
+        )
         return pairs
 
     def render(self, name, value, attrs=None, renderer=None):
