@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from canal import dashboard
 from canal.forms import CanalFilterForm
-from core.exports import Table, labelled, register
+from core.exports import Table, labelled, named, register
 from members import roles
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Membership
@@ -93,9 +93,9 @@ def organization_roles_rows(query: QueryDict):
     return rows.order_by(
         "-alliance_count", "organization__name", "organization_id", "alliance__name", "id"
     ).values_list(
-        "organization__name",
+        named("organization__name"),
         labelled("organization__kind", OrganizationKind.choices),
-        "alliance__name",
+        named("alliance__name"),
         labelled("role", MembershipRole.choices),
     )
 
@@ -124,9 +124,9 @@ def import_substitution(user, params: dict) -> Table:
         products = products.filter(project__achievement__alliance_id=int(alliance))
     rows = products.order_by("project__achievement__field", "name", "id").values_list(
         "name",
-        "enterprise__name",
+        named("enterprise__name"),
         labelled("project__achievement__field", Field.choices),
-        "project__achievement__alliance__name",
+        named("project__achievement__alliance__name"),
         "replaced_product",
         "domestic_market_share",
         "launch_date",

@@ -14,6 +14,7 @@ from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
 from core.paging import get_page, page_number
+from core.templatetags.names import named
 from core.views import export_or_queue
 from funds.models import Investment
 from members import roles
@@ -87,7 +88,7 @@ def _filter_selects(form) -> dict[str, str]:
     selects = {}
     for name in ("alliance", "organization"):
         field = form.fields[name]
-        rows = field.queryset.order_by("name").values_list("pk", "name")
+        rows = field.queryset.order_by("name").values_list("pk", named("name"))
         selects[name] = _select(name, field.label, field.empty_label, rows, form[name].value())
     return selects
 
@@ -269,7 +270,10 @@ def holding_overview(request):
         return export_response(
             fmt,
             [_("Alliance"), *(label for _, label in columns)],
-            ([row["alliance"].name, *(row.get(key) or 0 for key, _ in columns)] for row in rows),
+            (
+                [row["alliance"].display_name, *(row.get(key) or 0 for key, _ in columns)]
+                for row in rows
+            ),
             "alliances",
         )
     return render(request, "canal/holding.html", {"rows": rows, "columns": columns})
@@ -334,7 +338,7 @@ def import_substitution(request):
     summary = (
         products.order_by()
         .values("project__achievement__field", "project__achievement__alliance__name")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("id"), alliance_name=named("project__achievement__alliance__name"))
         .order_by("project__achievement__field", "project__achievement__alliance__name")
     )
     for row in summary:

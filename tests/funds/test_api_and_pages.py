@@ -297,8 +297,8 @@ def test_the_deal_table_exports_csv(client, manager_x, deal_x, deal_y):
     response = client.get(f"/funds/{deal_x.fund_id}/deals/", {"export": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
-    assert deal_x.company.name in body
-    assert deal_y.company.name not in body
+    assert deal_x.company.display_name in body
+    assert deal_y.company.display_name not in body
 
 
 def test_call_notice_page(client, manager_x, fund_x):

@@ -292,7 +292,7 @@ def test_canal_days_per_hop_come_from_the_recorded_history(analyst, accepted_a, 
     assert hops["pilot"].days == 30  # 31 Jan → 1 Mar 2020 (a leap year)
     assert hops["industrialization"].days == 275
     assert hops["market"].days == 182
-    assert hops["industrialization"].organization == enterprise_a.name
+    assert hops["industrialization"].organization == enterprise_a.display_name
     # hops not reached have no date and no days, whatever today is
     assert (hops["deal"].on, hops["deal"].days) == (None, None)
 
@@ -491,7 +491,7 @@ def test_achievement_canal_page(client, analyst, project_a):
     stored_hops.rebuild([project_a.achievement_id])
     client.force_login(analyst)
     page = client.get(f"/achievements/{project_a.achievement_id}/canal/").content.decode()
-    assert project_a.enterprise.name in page
+    assert project_a.enterprise.display_name in page
 
 
 def test_project_create_page_refuses_unaccepted(client, secretariat_a, submitted_a):
