@@ -122,3 +122,23 @@ def test_fund_figures_name_the_investees_in_the_readers_language(client, manager
     assert "<td>C Co</td>" in english and "丙公司" not in english
     chinese = client.get(f"/funds/{fund_x.pk}/", **CHINESE).content.decode()
     assert "<td>丙公司</td>" in chinese
+
+
+def test_review_criteria_read_in_the_readers_language(client, manager_x, fund_x, deal_x):
+    """Default criteria stored in Chinese (the fund was created by a Chinese reader) read in
+    English for English readers; a criterion the team named itself reads as entered."""
+    from funds.models import ReviewCriterion
+
+    fund_x.criteria.filter(key="technology").update(name="技术")
+    fund_x.criteria.filter(key="market").update(name="Market")
+    ReviewCriterion.objects.create(fund=fund_x, key="maturity", name="工艺成熟度", weight=5)
+    type(deal_x).objects.filter(pk=deal_x.pk).update(stage="screening")  # open to scoring
+    client.force_login(manager_x)
+    english = client.get(f"/deals/{deal_x.pk}/", **ENGLISH).content.decode()
+    assert "<th>Technology</th>" in english and "<th>Market</th>" in english
+    assert "Technology (×25)" in english  # the scoring form's label
+    assert "<th>工艺成熟度</th>" in english
+    assert "技术" not in english
+    chinese = client.get(f"/deals/{deal_x.pk}/", **CHINESE).content.decode()
+    assert "<th>技术</th>" in chinese and "<th>市场</th>" in chinese
+    assert "Technology" not in chinese
