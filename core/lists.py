@@ -34,7 +34,12 @@ def sort(queryset, request, columns: dict[str, str | tuple[str, ...]], default: 
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
-    requested = (request.GET.get("ordering") or "").strip()
+    return sort_by(queryset, request.GET.get("ordering"), columns, default)
+
+
+def sort_by(queryset, requested: str | None, columns: dict[str, str | tuple[str, ...]], default):
+    """``sort`` for an ordering read elsewhere than the request (an export job's query)."""
+    requested = (requested or "").strip()
     key = requested.removeprefix("-")
     if key not in columns:
         requested, key = default, default.removeprefix("-")
