@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from canal import dashboard, sankey
+from canal.exports import SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER
 from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
+from core.lists import sort
 from core.paging import get_page, page_number
 from core.templatetags.names import named
 from core.views import export_or_queue
@@ -297,9 +299,9 @@ def organization_roles(request):
         .prefetch_related(
             Prefetch("memberships", queryset=memberships, to_attr="active_memberships")
         )
-        .order_by("-alliance_count", "name")
         .distinct()
     )
+    organizations, sorting = sort(organizations, request, ROLE_COLUMNS, default="-alliances")
     search = SearchForm(request.GET)
     q = search.text()
     if q:
@@ -313,16 +315,24 @@ def organization_roles(request):
         return export_or_queue(request, "canal.organization_roles", _export_params(request), fmt)
     page = get_page(request, organizations, PAGE_SIZE)
     return render(
-        request, "canal/organization_roles.html", {"page": page, "q": q, "search": search}
+        request,
+        "canal/organization_roles.html",
+        {"page": page, "q": q, "search": search, "sorting": sorting},
     )
+
+
+# The organisations' roles list's sortable columns (core.lists.sort): key -> fields.
+ROLE_COLUMNS = {
+    "name": "name",
+    "kind": ("kind", "name"),
+    "alliances": ("alliance_count", "name"),
+}
 
 
 def import_substitution(request):
     """Products that replace imports, by field and alliance, with what they replace."""
-    products = (
-        Product.objects.filter(replaces_import=True)
-        .select_related("enterprise", "project__achievement__alliance")
-        .order_by("project__achievement__field", "name")
+    products = Product.objects.filter(replaces_import=True).select_related(
+        "enterprise", "project__achievement__alliance"
     )
     form = ImportSubstitutionFilterForm(request.GET)
     form.is_valid()
@@ -343,11 +353,13 @@ def import_substitution(request):
     )
     for row in summary:
         row["field_label"] = Field(row["project__achievement__field"]).label
+    products, sorting = sort(products, request, SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER)
     page = get_page(request, products, PAGE_SIZE)
     return render(
         request,
         "canal/import_substitution.html",
         {
+            "sorting": sorting,
             "page": page,
             "summary": summary,
             "fields": Field.choices,

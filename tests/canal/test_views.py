@@ -161,7 +161,9 @@ def test_import_substitution_board(client, alliance_a, project_a):
     [
         ("/holding/", "analyst"),
         ("/holding/organizations/", "analyst"),
+        ("/holding/organizations/?ordering=kind", "analyst"),
         ("/import-substitution/", None),
+        ("/import-substitution/?ordering=-enterprise", None),
     ],
 )
 def test_the_holding_tables_run_a_fixed_number_of_queries(
@@ -252,3 +254,27 @@ def test_the_canal_and_holding_pages_name_organisations_in_the_readers_language(
     if english:
         for page in (board, holding, roles, canal, thread):
             assert "先进材料联盟A" not in page
+
+
+def test_the_holding_lists_sort_and_count(client, analyst, alliance_a, alliance_b, project_a):
+    for name, share in (("乙产品", 30), ("甲产品", 10), ("丙产品", 20)):
+        ProductFactory(project=project_a, name=name, domestic_market_share=share)
+    board = client.get("/import-substitution/", {"ordering": "-share"})
+    assert [p.name for p in board.context["page"]] == ["乙产品", "丙产品", "甲产品"]
+    page = board.content.decode()
+    assert ">3 results<" in page and 'aria-sort="descending"' in page
+    assert '<input type="hidden" name="ordering" value="-share">' in page
+    export = client.get("/import-substitution/", {"ordering": "share", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["甲产品", "丙产品", "乙产品"]
+
+    twice = OrganizationFactory(name="甲单位", name_en="", kind="institute")
+    MembershipFactory(alliance=alliance_a, organization=twice)
+    MembershipFactory(alliance=alliance_b, organization=twice)
+    client.force_login(analyst)
+    roles = client.get("/holding/organizations/")
+    assert roles.context["page"][0] == twice  # in the most alliances first
+    assert f">{roles.context['page'].paginator.count} results<" in roles.content.decode()
+    by_name = client.get("/holding/organizations/", {"ordering": "-name"}).context["page"]
+    names = [o.name for o in by_name]
+    assert names == sorted(names, reverse=True)
