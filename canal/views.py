@@ -14,7 +14,7 @@ from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
-from core.lists import sort
+from core.lists import sort, sort_rows
 from core.paging import get_page, page_number
 from core.templatetags.names import named
 from core.views import export_or_queue
@@ -267,6 +267,12 @@ def holding_overview(request):
                 {k: v for k, v in source.get(alliance.pk, {}).items() if not k.endswith("_id")}
             )
         rows.append(row)
+    sortable = {
+        "founded": lambda row: row["alliance"].founded_on,  # the default: oldest first
+        "alliance": lambda row: row["alliance"].display_name,
+    }
+    sortable.update({key: (lambda row, key=key: row.get(key) or 0) for key, _label in columns})
+    rows, sorting = sort_rows(rows, request, sortable, default="founded")
     fmt = _export_format(request)
     if fmt:
         return export_response(
@@ -278,7 +284,9 @@ def holding_overview(request):
             ),
             "alliances",
         )
-    return render(request, "canal/holding.html", {"rows": rows, "columns": columns})
+    return render(
+        request, "canal/holding.html", {"rows": rows, "columns": columns, "sorting": sorting}
+    )
 
 
 @login_required

@@ -278,3 +278,22 @@ def test_the_holding_lists_sort_and_count(client, analyst, alliance_a, alliance_
     by_name = client.get("/holding/organizations/", {"ordering": "-name"}).context["page"]
     names = [o.name for o in by_name]
     assert names == sorted(names, reverse=True)
+
+
+def test_the_holding_overview_sorts_by_each_column_and_counts_the_alliances(
+    client, analyst, alliance_a, alliance_b, project_a
+):
+    ProductFactory(project=project_a)
+    client.force_login(analyst)
+
+    def alliances(query):
+        response = client.get("/holding/", query)
+        return [row["alliance"] for row in response.context["rows"]], response.content.decode()
+
+    by_products, page = alliances({"ordering": "-products"})
+    assert by_products[0] == alliance_a  # the one with a product first
+    assert ">2 results<" in page and 'aria-sort="descending"' in page
+    assert alliances({"ordering": "products"})[0][-1] == alliance_a
+    assert alliances({"ordering": "bogus"})[0] == sorted(
+        [alliance_a, alliance_b], key=lambda a: (a.founded_on, a.name)
+    )
