@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from core.canal import CHAIN, HOP_TABLE, KEYS
+from core.templatetags.names import reads_english
 from members import roles
 from projects import hops as stored
 
@@ -210,8 +211,14 @@ def export_rows_at(user, filters: Filters, hop: str, *, without=None, also=None)
     behind a number, newest first, through a server-side cursor: memory stays flat."""
     condition, params = _where(user, filters, hop, without, also)
     days = "NULL::int" if hop == KEYS[0] else f"h.{hop}_days"
+    # the names in the reader's language, as display_name gives them
+    names = (
+        "COALESCE(NULLIF(o.name_en, ''), o.name), COALESCE(NULLIF(al.name_en, ''), al.name)"
+        if reads_english()
+        else "o.name, al.name"
+    )
     sql = (
-        f"SELECT a.title, o.name, al.name, a.field, a.status, h.{hop}, {days} "
+        f"SELECT a.title, {names}, a.field, a.status, h.{hop}, {days} "
         "FROM projects_achievementhops h "
         "JOIN projects_achievement a ON a.id = h.achievement_id "
         "JOIN members_organization o ON o.id = a.organization_id "

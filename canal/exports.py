@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from canal import dashboard
 from canal.forms import CanalFilterForm
-from core.exports import Table, labelled, register
+from core.exports import Table, labelled, named, register
+from core.lists import sort_by
 from members import roles
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Membership
@@ -93,9 +94,9 @@ def organization_roles_rows(query: QueryDict):
     return rows.order_by(
         "-alliance_count", "organization__name", "organization_id", "alliance__name", "id"
     ).values_list(
-        "organization__name",
+        named("organization__name"),
         labelled("organization__kind", OrganizationKind.choices),
-        "alliance__name",
+        named("alliance__name"),
         labelled("role", MembershipRole.choices),
     )
 
@@ -111,6 +112,18 @@ def organization_roles(user, params: dict) -> Table:
     )
 
 
+# The import-substitution list's sortable columns (core.lists), which its export follows.
+SUBSTITUTION_COLUMNS = {
+    "product": "name",
+    "enterprise": ("enterprise__name", "name"),
+    "field": ("project__achievement__field", "name"),
+    "replaces": ("replaced_product", "name"),
+    "share": ("domestic_market_share", "name"),
+    "launched": ("launch_date", "name"),
+}
+SUBSTITUTION_ORDER = "field"
+
+
 @register("canal.import_substitution")
 def import_substitution(user, params: dict) -> Table:
     """Products that replace imports (a public list)."""
@@ -122,11 +135,14 @@ def import_substitution(user, params: dict) -> Table:
     alliance = query.get("alliance")
     if alliance and alliance.isdigit():
         products = products.filter(project__achievement__alliance_id=int(alliance))
-    rows = products.order_by("project__achievement__field", "name", "id").values_list(
+    products, _sorting = sort_by(
+        products, query.get("ordering"), SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER
+    )
+    rows = products.values_list(
         "name",
-        "enterprise__name",
+        named("enterprise__name"),
         labelled("project__achievement__field", Field.choices),
-        "project__achievement__alliance__name",
+        named("project__achievement__alliance__name"),
         "replaced_product",
         "domestic_market_share",
         "launch_date",

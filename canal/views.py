@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from canal import dashboard, sankey
+from canal.exports import SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER
 from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
+from core.lists import sort, sort_rows
 from core.paging import get_page, page_number
+from core.templatetags.names import named
 from core.views import export_or_queue
 from funds.models import Investment
 from members import roles
@@ -124,7 +127,7 @@ def _filter_selects(form) -> dict[str, str]:
     selects = {}
     for name in ("alliance", "organization"):
         field = form.fields[name]
-        rows = field.queryset.order_by("name").values_list("pk", "name")
+        rows = field.queryset.order_by("name").values_list("pk", named("name"))
         selects[name] = _select(name, field.label, field.empty_label, rows, form[name].value())
     return selects
 
@@ -305,15 +308,26 @@ def holding_overview(request):
                 {k: v for k, v in source.get(alliance.pk, {}).items() if not k.endswith("_id")}
             )
         rows.append(row)
+    sortable = {
+        "founded": lambda row: row["alliance"].founded_on,  # the default: oldest first
+        "alliance": lambda row: row["alliance"].display_name,
+    }
+    sortable.update({key: (lambda row, key=key: row.get(key) or 0) for key, _label in columns})
+    rows, sorting = sort_rows(rows, request, sortable, default="founded")
     fmt = _export_format(request)
     if fmt:
         return export_response(
             fmt,
             [_("Alliance"), *(label for _, label in columns)],
-            ([row["alliance"].name, *(row.get(key) or 0 for key, _ in columns)] for row in rows),
+            (
+                [row["alliance"].display_name, *(row.get(key) or 0 for key, _ in columns)]
+                for row in rows
+            ),
             "alliances",
         )
-    return render(request, "canal/holding.html", {"rows": rows, "columns": columns})
+    return render(
+        request, "canal/holding.html", {"rows": rows, "columns": columns, "sorting": sorting}
+    )
 
 
 @login_required
@@ -334,9 +348,9 @@ def organization_roles(request):
         .prefetch_related(
             Prefetch("memberships", queryset=memberships, to_attr="active_memberships")
         )
-        .order_by("-alliance_count", "name")
         .distinct()
     )
+    organizations, sorting = sort(organizations, request, ROLE_COLUMNS, default="-alliances")
     search = SearchForm(request.GET)
     q = search.text()
     if q:
@@ -350,16 +364,24 @@ def organization_roles(request):
         return export_or_queue(request, "canal.organization_roles", _export_params(request), fmt)
     page = get_page(request, organizations, PAGE_SIZE)
     return render(
-        request, "canal/organization_roles.html", {"page": page, "q": q, "search": search}
+        request,
+        "canal/organization_roles.html",
+        {"page": page, "q": q, "search": search, "sorting": sorting},
     )
+
+
+# The organisations' roles list's sortable columns (core.lists.sort): key -> fields.
+ROLE_COLUMNS = {
+    "name": "name",
+    "kind": ("kind", "name"),
+    "alliances": ("alliance_count", "name"),
+}
 
 
 def import_substitution(request):
     """Products that replace imports, by field and alliance, with what they replace."""
-    products = (
-        Product.objects.filter(replaces_import=True)
-        .select_related("enterprise", "project__achievement__alliance")
-        .order_by("project__achievement__field", "name")
+    products = Product.objects.filter(replaces_import=True).select_related(
+        "enterprise", "project__achievement__alliance"
     )
     form = ImportSubstitutionFilterForm(request.GET)
     form.is_valid()
@@ -375,16 +397,18 @@ def import_substitution(request):
     summary = (
         products.order_by()
         .values("project__achievement__field", "project__achievement__alliance__name")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("id"), alliance_name=named("project__achievement__alliance__name"))
         .order_by("project__achievement__field", "project__achievement__alliance__name")
     )
     for row in summary:
         row["field_label"] = Field(row["project__achievement__field"]).label
+    products, sorting = sort(products, request, SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER)
     page = get_page(request, products, PAGE_SIZE)
     return render(
         request,
         "canal/import_substitution.html",
         {
+            "sorting": sorting,
             "page": page,
             "summary": summary,
             "fields": Field.choices,

@@ -31,6 +31,7 @@ from django.db.models import Case, CharField, F, Value, When
 from django.http import StreamingHttpResponse
 from django.utils.module_loading import autodiscover_modules
 
+from core.templatetags.names import named as named  # names in the reader's language
 from core.xlsx import XlsxWriter
 
 FORMATS = ("csv", "xlsx")

@@ -34,7 +34,12 @@ def sort(queryset, request, columns: dict[str, str | tuple[str, ...]], default: 
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
-    requested = (request.GET.get("ordering") or "").strip()
+    return sort_by(queryset, request.GET.get("ordering"), columns, default)
+
+
+def sort_by(queryset, requested: str | None, columns: dict[str, str | tuple[str, ...]], default):
+    """``sort`` for an ordering read elsewhere than the request (an export job's query)."""
+    requested = (requested or "").strip()
     key = requested.removeprefix("-")
     if key not in columns:
         requested, key = default, default.removeprefix("-")
@@ -49,3 +54,19 @@ def paginate(request, rows, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of ``rows`` (the last one for a page number past the end; an
     absurd page number never reaches the database: ``core.paging``)."""
     return get_page(request, rows, per_page)
+
+
+def sort_rows(rows: list, request, columns: dict, default: str):
+    """``sort`` for a short list computed in Python (a summary of a dozen rows): ``columns``
+    maps each key to a function answering the row's value (``None`` sorts last, whichever
+    the direction). Answers (rows, Sorting)."""
+    requested = (request.GET.get("ordering") or "").strip()
+    key = requested.removeprefix("-")
+    if key not in columns:
+        requested, key = default, default.removeprefix("-")
+    descending = requested.startswith("-")
+    value = columns[key]
+    present = [row for row in rows if value(row) is not None]
+    missing = [row for row in rows if value(row) is None]
+    present.sort(key=value, reverse=descending)  # stable: ties keep the given order
+    return present + missing, Sorting(key, descending)

@@ -27,7 +27,9 @@ translated word for word: "8.5 亿元" and "CNY 850 million" are the same figure
 **Full form** (:func:`money_full`, for notices and details): every digit, two decimals,
 thousands separators: ``850,000,000.00 元`` / ``CNY 850,000,000.00``.
 
-**Chinese capital numerals** (:func:`rmb_capital`): see its docstring.
+**Chinese capital numerals** (:func:`rmb_capital`): see its docstring. Its English
+counterpart for English readers of a notice is :func:`amount_in_words` (``Two million five
+hundred thousand yuan only``).
 
 Currencies other than CNY take their Chinese name (美元, 欧元, 港元) or, in English and for
 codes without a Chinese name here, their ISO code.
@@ -41,6 +43,7 @@ __all__ = [
     "MAX_CAPITAL_AMOUNT",
     "NONE_DISPLAY",
     "currency_label",
+    "amount_in_words",
     "is_chinese",
     "money_full",
     "money_short",
@@ -169,6 +172,79 @@ def rmb_capital(amount) -> str:
     if fen:
         parts.append(CAPITAL_DIGITS[fen] + "分")
     return "".join(parts)
+
+
+EN_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+EN_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+EN_GROUPS = ((10**9, "billion"), (10**6, "million"), (10**3, "thousand"), (1, ""))
+
+
+def amount_in_words(amount) -> str:
+    """A yuan amount in English words, as a cheque writes it out: ``Two million five hundred
+    thousand yuan only`` (no fen), ``One thousand six hundred eighty yuan and thirty-two fen``,
+    ``Zero yuan only``; below one yuan ``Fifty-three fen``. The same range and refusals as
+    :func:`rmb_capital`."""
+    if amount is None:
+        raise TypeError("amount_in_words() needs an amount, not None.")
+    value = _to_decimal(amount)
+    if value < 0:
+        raise ValueError(f"Words cannot write a negative amount ({value}).")
+    if value > MAX_CAPITAL_AMOUNT:
+        raise ValueError(f"{value} is beyond the largest amount, {MAX_CAPITAL_AMOUNT}.")
+    if value != value.quantize(CENT):
+        raise ValueError(f"{value} has fractions of a cent; round it to two decimals first.")
+    yuan, fen = divmod(int(value.scaleb(2)), 100)
+    if yuan and fen:
+        text = f"{_english_number(yuan)} yuan and {_english_number(fen)} fen"
+    elif fen:
+        text = f"{_english_number(fen)} fen"
+    else:
+        text = f"{_english_number(yuan)} yuan only"
+    return text[0].upper() + text[1:]
+
+
+def _english_number(number: int) -> str:
+    """0 … 999,999,999,999 in English words, without "and": ``one hundred five``."""
+    if number == 0:
+        return EN_ONES[0]
+    words = []
+    for size, name in EN_GROUPS:
+        group, number = divmod(number, size)
+        if group:
+            words.append(_english_hundreds(group) + (f" {name}" if name else ""))
+    return " ".join(words)
+
+
+def _english_hundreds(number: int) -> str:
+    hundreds, rest = divmod(number, 100)
+    words = [f"{EN_ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(EN_TENS[tens] + (f"-{EN_ONES[ones]}" if ones else ""))
+    elif rest:
+        words.append(EN_ONES[rest])
+    return " ".join(words)
 
 
 def percent(value, places: int = 2) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Value
-from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+
+from core.templatetags.names import in_language
 
 
 def _attrs(attrs: dict) -> str:
@@ -28,8 +27,9 @@ class QuickSelect(forms.Select):
     organisations of a filter that costs more than the page's whole query. Choices in
     groups keep Django's rendering. With ``label_column``, the choices of a model choice
     field are read as ``(pk, label_column)`` pairs rather than as model instances (the
-    model's ``__str__`` must show that column; a column with an English twin ``<column>_en``,
-    such as a name, is read in the reader's language as ``display_name`` shows it).
+    model's ``__str__`` must show that column). When the model also has the column's
+    English version (``name`` and ``name_en``), an English reader gets it where there is
+    one, as ``display_name`` gives it.
     """
 
     def __init__(self, attrs=None, choices=(), *, label_column: str | None = None):
@@ -48,15 +48,13 @@ class QuickSelect(forms.Select):
             pairs.append((field.null_value, field.null_label))
         queryset = choices.queryset
         english = f"{self.label_column}_en"
-        if (get_language() or "").startswith("en") and any(
-            f.name == english for f in queryset.model._meta.concrete_fields
-        ):
-            # A name in two languages, as ``display_name`` shows it: the English one where
-            # there is one.
-            label = Coalesce(NullIf(english, Value("")), self.label_column)
-            pairs.extend(queryset.annotate(_label=label).values_list("pk", "_label"))
-        else:
+        if not any(f.name == english for f in queryset.model._meta.concrete_fields):
             pairs.extend(queryset.values_list("pk", self.label_column))
+            return pairs
+        pairs.extend(
+            (pk, in_language(label, label_en or ""))
+            for pk, label, label_en in queryset.values_list("pk", self.label_column, english)
+        )
         return pairs
 
     def render(self, name, value, attrs=None, renderer=None):

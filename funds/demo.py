@@ -49,6 +49,23 @@ TODAY = datetime.date(2026, 11, 20)
 DEMO = "（示例）"
 
 
+# The fund's manager and its limited partners other than CAS Holdings (all illustrative):
+# name, kind, English name, city.
+MANAGER = (
+    f"国科先进材料产业基金管理有限公司{DEMO}",
+    "investor",
+    "CAS Advanced Materials Fund Management (demo)",
+    "滕州",
+)
+SHANDONG_FUND = (
+    f"山东省新旧动能转换引导基金{DEMO}",
+    "investor",
+    "Shandong Guidance Fund (demo)",
+    "济南",
+)
+ZAOZHUANG_FUND = (f"枣庄市产业投资基金{DEMO}", "investor", "Zaozhuang Industry Fund (demo)", "枣庄")
+
+
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
@@ -57,6 +74,9 @@ def _org(name: str, kind: str, name_en: str = "", city: str = "") -> Organizatio
     organization = Organization.objects.matching(name=name)
     if organization is None:
         organization = Organization.objects.create(name=name, name_en=name_en, kind=kind, city=city)
+    elif name_en and not organization.name_en:  # loaded before it had an English name
+        organization.name_en = name_en
+        organization.save(update_fields=["name_en"])
     return organization
 
 
@@ -103,6 +123,8 @@ def load_holding_investment() -> HoldingInvestment:
 
 def load(fund_user=None) -> Fund:
     load_holding_investment()
+    for row in (MANAGER, SHANDONG_FUND, ZAOZHUANG_FUND):
+        _org(*row)  # an English name missing from an earlier load is filled in
     fund = Fund.objects.filter(name=FUND_NAME).first()
     if fund is not None:
         if fund_user is not None:
@@ -113,12 +135,7 @@ def load(fund_user=None) -> Fund:
         owner, _ = get_user_model().objects.get_or_create(
             username="fund-demo-owner", defaults={"is_active": False}
         )
-    manager = _org(
-        f"国科先进材料产业基金管理有限公司{DEMO}",
-        "investor",
-        "CAS Advanced Materials Fund Management (demo)",
-        "滕州",
-    )
+    manager = _org(*MANAGER)
     fund = Fund.objects.create(
         name=FUND_NAME,
         manager=manager,
@@ -142,21 +159,8 @@ def load(fund_user=None) -> Fund:
 def _capital(fund: Fund) -> None:
     partners = [
         (_org(members_demo.CAS_HOLDINGS, "investor"), "1500000000.00", "2018-03-01"),
-        (
-            _org(
-                f"山东省新旧动能转换引导基金{DEMO}",
-                "investor",
-                "Shandong Guidance Fund (demo)",
-                "济南",
-            ),
-            "600000000.00",
-            "2018-03-01",
-        ),
-        (
-            _org(f"枣庄市产业投资基金{DEMO}", "investor", "Zaozhuang Industry Fund (demo)", "枣庄"),
-            "400000000.00",
-            "2018-04-01",
-        ),
+        (_org(*SHANDONG_FUND), "600000000.00", "2018-03-01"),
+        (_org(*ZAOZHUANG_FUND), "400000000.00", "2018-04-01"),
     ]
     Commitment.objects.bulk_create(
         Commitment(

@@ -5,26 +5,42 @@ from __future__ import annotations
 from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.db.models.functions import Coalesce, Extract, Now, TruncDate
 from django.http import Http404, QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.exports import Table, labelled, register
+from core.exports import Table, labelled, named, register
 from core.forms import filtered
-from funds.choices import DealSource, DealStage
+from core.lists import sort_by
+from core.money import currency_label
+from funds.choices import Currency, DealSource, DealStage
 from funds.filtersets import DealFilterSet
 from funds.models import Deal, Fund
 
+# The deal table's sortable columns (core.lists), which its export follows.
+DEAL_COLUMNS = {
+    "company": ("company__name", "created"),
+    "stage": ("stage", "created"),
+    "requested": ("requested_amount", "created"),
+    "owner": ("owner__username", "created"),
+    "score": ("average_score", "created"),
+    "created": "created",
+}
+DEAL_ORDER = "-created"
+
 
 def deal_rows(fund: Fund, query: QueryDict):
-    """The deals the table shows (its filters), as the file's columns."""
-    deals = Deal.objects.filter(fund=fund).order_by("-created", "-id")
+    """The deals the table shows (its filters and order), as the file's columns."""
+    deals, _sorting = sort_by(
+        Deal.objects.filter(fund=fund), query.get("ordering"), DEAL_COLUMNS, DEAL_ORDER
+    )
     deals = filtered(DealFilterSet(query or None, queryset=deals))
     in_stage = ExpressionWrapper(Now() - F("stage_changed_at"), output_field=DurationField())
     return deals.values_list(
-        "company__name",
+        named("company__name"),
         labelled("stage", DealStage.choices),
         "requested_amount",
         "pre_money_valuation",
-        "currency",
+        labelled("currency", [(code, currency_label(get_language(), code)) for code in Currency]),
         "owner__username",
         labelled("source", DealSource.choices),
         "average_score",

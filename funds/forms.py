@@ -52,7 +52,7 @@ class ReviewForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.key}"] = forms.TypedChoiceField(
-                label=f"{criterion.name} (×{criterion.weight.normalize()})",
+                label=f"{criterion.display_name} (×{criterion.weight.normalize()})",
                 choices=[(i, str(i)) for i in range(1, 6)],
                 coerce=int,
                 widget=forms.RadioSelect,

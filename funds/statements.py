@@ -74,6 +74,7 @@ class Distribution:
     paid_on: datetime.date
     amount: Decimal
     company: str
+    company_en: str = ""
     shares: dict[int, Decimal] = field(default_factory=dict)
 
 
@@ -199,7 +200,12 @@ def capital_accounts(fund: Fund, as_of: datetime.date | None = None) -> FundAcco
         .order_by("exited_on", "id")
     )
     distributions = [
-        Distribution(paid_on=e.exited_on, amount=e.proceeds, company=e.investment.deal.company.name)
+        Distribution(
+            paid_on=e.exited_on,
+            amount=e.proceeds,
+            company=e.investment.deal.company.name,
+            company_en=e.investment.deal.company.name_en,
+        )
         for e in exits
         if e.proceeds
     ]

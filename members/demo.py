@@ -12,7 +12,8 @@ the ten governing units the article does not name (real CAS institutes of the fi
 membership's history says it is demo), and the invented enterprises and centres.
 
 Idempotent: rows are found by their natural keys and created only when missing (in bulk),
-so a second run writes nothing.
+so a second run writes nothing; an alliance or organisation loaded before it had an English
+name gets the demo's one (an English name someone entered is kept).
 """
 
 from __future__ import annotations
@@ -533,11 +534,13 @@ def _field_en(slug: str) -> str:
 
 def load() -> dict[str, Organization]:
     """Create what is missing; answer every demo organisation by name."""
+    alliance_rows = _alliance_rows()
     existing = set(Alliance.objects.values_list("slug", flat=True))
     Alliance.objects.bulk_create(
-        Alliance(**row) for row in _alliance_rows() if row["slug"] not in existing
+        Alliance(**row) for row in alliance_rows if row["slug"] not in existing
     )
     alliances = {a.slug: a for a in Alliance.objects.all()}
+    _fill_english_names(alliances, {row["slug"]: row["name_en"] for row in alliance_rows})
 
     organization_rows, membership_rows = _organization_rows()
     known = {
@@ -551,6 +554,7 @@ def load() -> dict[str, Organization]:
     organizations = {
         o.name: o for o in Organization.objects.filter(name__in=[r[0] for r in organization_rows])
     }
+    _fill_english_names(organizations, {row[0]: row[1] for row in organization_rows})
     orphans = []
     for name, _e, _k, _c, parent in missing:
         if parent:
@@ -593,6 +597,16 @@ def load() -> dict[str, Organization]:
         for membership, (_m, demo) in zip(created, new, strict=True)
     )
     return organizations
+
+
+def _fill_english_names(rows: dict, english: dict[str, str]) -> None:
+    """Give the demo's rows loaded before they had an English name the demo's one; a name
+    someone entered is kept, and a second run finds nothing to write."""
+    blank = [row for key, row in rows.items() if not row.name_en and english.get(key)]
+    for row in blank:
+        row.name_en = english[row.slug if isinstance(row, Alliance) else row.name]
+    if blank:
+        type(blank[0]).objects.bulk_update(blank, ["name_en"])
 
 
 def _at(day: datetime.date) -> datetime.datetime:

@@ -34,7 +34,7 @@ PROJECT_HOPS = {
 
 
 def hops(achievement, user, dates: dict) -> dict[str, HopDetail | None]:
-    institute = achievement.organization.name
+    institute = achievement.organization.display_name
     found: dict[str, HopDetail | None] = {
         "submitted": HopDetail(institute) if dates.get("submitted") else None,
         "accepted": HopDetail(institute) if dates.get("accepted") else None,
@@ -55,5 +55,5 @@ def hops(achievement, user, dates: dict) -> dict[str, HopDetail | None]:
         # The project that reached the hop first (on the stored date), else the first one.
         project = ([p for p in projects if getattr(p, column) == dates[key]] or projects)[0]
         by = project.pilot_organization if key == "pilot" else None
-        found[key] = HopDetail((by or project.enterprise).name, project.get_absolute_url())
+        found[key] = HopDetail((by or project.enterprise).display_name, project.get_absolute_url())
     return found

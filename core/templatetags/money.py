@@ -3,6 +3,7 @@
 ``{{ fund.target_size|money:fund.currency }}`` → ``25 亿元`` / ``CNY 2.5 billion`` (tables, cards);
 ``{{ call.amount|money_full:call.fund.currency }}`` → ``2,500,000.00 元`` / ``CNY 2,500,000.00``;
 ``{{ allocation.amount|rmb_capital }}`` → ``贰佰伍拾万元整``;
+``{{ allocation.amount|amount_in_words }}`` → ``Two million five hundred thousand yuan only``;
 ``{{ figures.irr|percent }}`` → ``17.44 %``; ``{{ figures.dpi|ratio }}`` → ``1.23×``.
 
 The rules are in :mod:`core.money`. ``None`` and ``""`` show as ``—``; a value that is not a
@@ -53,6 +54,17 @@ def rmb_capital(value):
         return rules.NONE_DISPLAY
     try:
         return rules.rmb_capital(value)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def amount_in_words(value):
+    """The amount in English words; empty for amounts it cannot write (as rmb_capital)."""
+    if _missing(value):
+        return rules.NONE_DISPLAY
+    try:
+        return rules.amount_in_words(value)
     except (TypeError, ValueError):
         return ""
 

@@ -93,6 +93,7 @@ def fund_figures(fund, as_of: datetime.date | None = None) -> FundFigures:
             {
                 "investment": investment.pk,
                 "company": investment.deal.company.name,
+                "company_en": investment.deal.company.name_en,
                 "amount": investment.amount,
                 "invested_on": investment.invested_on,
                 "proceeds": proceeds,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,11 +11,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from funds.choices import (
+    DEFAULT_CRITERIA,
     REFERABLE_PROJECT_STAGES,
     Currency,
     FundStatus,
@@ -187,3 +190,24 @@ class ReviewCriterion(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.weight})"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: a default criterion still under its default
+        name (stored in the language of whoever created the fund) reads in the active
+        language; a name the fund's team gave it reads as entered."""
+        default = dict((key, label) for key, label, _weight in DEFAULT_CRITERIA).get(self.key)
+        if default is not None and self.name in _names_in_every_language(self.key):
+            return str(default)
+        return self.name
+
+
+@functools.cache
+def _names_in_every_language(key: str) -> frozenset[str]:
+    """A default criterion's label in each language of the site."""
+    label = next(label for k, label, _weight in DEFAULT_CRITERIA if k == key)
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label))
+    return frozenset(names)

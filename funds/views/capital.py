@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service
 from core.idempotency import once_per_key
+from core.lists import sort
 from funds import services
 from funds.forms import CapitalCallForm, PaymentForm
 from funds.metrics import fund_figures
@@ -25,7 +26,19 @@ def fund_list(request):
         .select_related("manager")
         .annotate(deal_count=Count("deals", distinct=True))
     )
-    return render(request, "funds/fund_list.html", {"funds": funds})
+    funds, sorting = sort(funds, request, FUND_COLUMNS, default="name")
+    return render(request, "funds/fund_list.html", {"funds": funds, "sorting": sorting})
+
+
+# The fund list's sortable columns (core.lists.sort): key -> fields.
+FUND_COLUMNS = {
+    "name": "name",
+    "manager": ("manager__name", "name"),
+    "target": ("target_size", "name"),
+    "vintage": ("vintage_year", "name"),
+    "status": ("status", "name"),
+    "deals": ("deal_count", "name"),
+}
 
 
 @login_required

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from core.exports import FORMATS
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
+from core.lists import sort
 from core.paging import get_page
 from core.redirects import redirect_next
 from core.views import back_url, export_or_queue
 from funds import services
 from funds.choices import BOARD_STAGES, REOPENABLE_STAGES, DealStage
+from funds.exports import DEAL_COLUMNS, DEAL_ORDER
 from funds.filtersets import DealFilterSet
 from funds.forms import (
     DealForm,
@@ -139,12 +141,14 @@ def deal_table(request, pk):
     if fmt in FORMATS:
         query = back_url(request).partition("?")[2]
         return export_or_queue(request, "funds.deals", {"fund": fund.pk, "query": query}, fmt)
-    queryset = _board_deals(request, fund).order_by("-created", "-id")
+    queryset, sorting = sort(_board_deals(request, fund), request, DEAL_COLUMNS, DEAL_ORDER)
     filterset = DealFilterSet(request.GET or None, queryset=queryset)
     rows = filtered(filterset)
     page = get_page(request, rows, PAGE_SIZE)
     return render(
-        request, "funds/deal_table.html", {"fund": fund, "filter": filterset, "page": page}
+        request,
+        "funds/deal_table.html",
+        {"fund": fund, "filter": filterset, "page": page, "sorting": sorting},
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import filtered, service_errors_to_form
+from core.lists import sort
 from core.paging import CappedPaginator, get_page
 from members import roles
 from projects import services
@@ -24,6 +25,21 @@ from projects.forms import (
 from projects.models import Achievement, AchievementEvent, Project
 
 PAGE_SIZE = 20
+
+# The sortable columns of the lists (core.lists.sort): key -> fields.
+MY_COLUMNS = {
+    "title": "title",
+    "alliance": ("alliance__name", "title"),
+    "field": ("field", "title"),
+    "trl": ("trl", "title"),
+    "status": ("status", "title"),
+    "created": "created",
+}
+REVIEW_COLUMNS = {
+    **MY_COLUMNS,
+    "institute": ("organization__name", "title"),
+    "submitted": "submitted_at",
+}
 
 
 def _filtered_page(request, queryset):
@@ -83,8 +99,13 @@ def my_achievements(request):
     if org_id is None:
         raise PermissionDenied(_("Your login is not linked to a member organisation."))
     queryset = Achievement.objects.filter(organization_id=org_id).select_related("alliance")
+    queryset, sorting = sort(queryset, request, MY_COLUMNS, default="-created")
     filterset, page = _filtered_page(request, queryset)
-    return render(request, "projects/my_achievements.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "projects/my_achievements.html",
+        {"filter": filterset, "page": page, "sorting": sorting},
+    )
 
 
 @login_required
@@ -195,8 +216,8 @@ def review_queue(request):
         Achievement.objects.visible_to(request.user)
         .exclude(status=AchievementStatus.DRAFT)
         .select_related("organization", "alliance")
-        .order_by("submitted_at", "id")
     )
+    queryset, sorting = sort(queryset, request, REVIEW_COLUMNS, default="submitted")
     if not request.user.is_superuser:
         queryset = queryset.filter(alliance_id__in=roles.served_alliance_ids(request.user))
     params = request.GET.copy()
@@ -208,7 +229,12 @@ def review_queue(request):
     return render(
         request,
         "projects/review_queue.html",
-        {"filter": filterset, "page": page, "status": params.get("status")},
+        {
+            "filter": filterset,
+            "page": page,
+            "status": params.get("status"),
+            "sorting": sorting,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered
+from core.lists import sort
 from core.paging import get_page
 from core.panels import render_panels
 from members import roles
@@ -28,6 +29,23 @@ from projects.views.achievements import (
 
 # --- Projects, milestones, products, the canal ------------------------------------------
 
+# The sortable columns of the lists (core.lists.sort): key -> fields.
+PROJECT_COLUMNS = {
+    "title": "title",
+    "alliance": ("achievement__alliance__name", "title"),
+    "enterprise": ("enterprise__name", "title"),
+    "stage": ("stage", "title"),
+    "started": "started_on",
+    "overdue": ("overdue_count", "started_on"),
+}
+OVERDUE_COLUMNS = {
+    "title": ("title", "due_on"),
+    "due": "due_on",
+    "project": ("project__title", "due_on"),
+    "enterprise": ("project__enterprise__name", "due_on"),
+    "alliance": ("project__achievement__alliance__name", "due_on"),
+}
+
 
 @login_required
 def project_list(request):
@@ -37,8 +55,13 @@ def project_list(request):
         .with_overdue()
     )
     filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
-    page = get_page(request, filtered(filterset).order_by("-started_on", "-id"), PAGE_SIZE)
-    return render(request, "projects/project_list.html", {"filter": filterset, "page": page})
+    rows, sorting = sort(filtered(filterset), request, PROJECT_COLUMNS, default="-started")
+    page = get_page(request, rows, PAGE_SIZE)
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter": filterset, "page": page, "sorting": sorting},
+    )
 
 
 @login_required
@@ -169,10 +192,10 @@ def overdue_milestones(request):
         .select_related(
             "project__enterprise", "project__achievement__alliance", "owner_organization"
         )
-        .order_by("due_on", "id")
     )
-    page = get_page(request, milestones, PAGE_SIZE)
-    return render(request, "projects/overdue_milestones.html", {"page": page})
+    rows, sorting = sort(milestones, request, OVERDUE_COLUMNS, default="due")
+    page = get_page(request, rows, PAGE_SIZE)
+    return render(request, "projects/overdue_milestones.html", {"page": page, "sorting": sorting})
 
 
 @login_required

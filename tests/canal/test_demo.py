@@ -51,6 +51,30 @@ def test_running_it_twice_changes_nothing(demo):
     assert _fingerprint() == before
 
 
+def test_every_demo_organisation_and_alliance_has_an_english_name(demo):
+    assert not Organization.objects.filter(name_en="").exists()
+    assert not Alliance.objects.filter(name_en="").exists()
+    institute = Organization.objects.get(name="中国科学院化学研究所")
+    assert institute.name_en == "Institute of Chemistry, CAS"
+
+
+def test_a_second_run_gives_rows_loaded_without_an_english_name_the_demos_one(demo):
+    Organization.objects.filter(
+        name__in=["中国科学院化学研究所", members_demo.CAS_HOLDINGS]
+    ).update(name_en="")
+    Organization.objects.filter(name__startswith="枣庄市产业投资基金").update(name_en="")
+    Alliance.objects.filter(slug=members_demo.ADVANCED_MATERIALS).update(name_en="")
+    Organization.objects.filter(name=members_demo.LEVIMA).update(name_en="Levima (as entered)")
+    call_command("load_demo", verbosity=0)
+    names = dict(Organization.objects.values_list("name", "name_en"))
+    assert names["中国科学院化学研究所"] == "Institute of Chemistry, CAS"
+    assert names[members_demo.CAS_HOLDINGS] == "CAS Holdings"
+    assert names["枣庄市产业投资基金（示例）"] == "Zaozhuang Industry Fund (demo)"
+    assert names[members_demo.LEVIMA] == "Levima (as entered)"  # an entered name is kept
+    alliance = Alliance.objects.get(slug=members_demo.ADVANCED_MATERIALS)
+    assert alliance.name_en.startswith("Advanced Materials Technology Innovation")
+
+
 def test_eleven_alliances_and_more_than_300_members(demo):
     assert Alliance.objects.count() == 11
     demo_alliances = Alliance.objects.exclude(slug=members_demo.ADVANCED_MATERIALS)
@@ -157,4 +181,7 @@ def test_levimas_page_shows_the_holdings_investment(demo, client):
     levima = Organization.objects.get(name=members_demo.LEVIMA)
     page = client.get(levima.get_absolute_url()).content.decode()
     assert 'data-testid="holding-investments"' in page
-    assert "850,000,000" in page or "850000000" in page
+    assert "<td>CNY 850 million</td>" in page  # as money reads, not a bare figure
+    chinese = client.get(levima.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "<td>8.5 亿元</td>" in chinese.content.decode()
+    assert "CNY" not in chinese.content.decode()

@@ -133,7 +133,7 @@ def test_the_holding_views_are_for_analysts(client, secretariat_a, url):
 def test_an_organisation_governs_one_alliance_and_joins_another(
     client, analyst, alliance_a, alliance_b
 ):
-    unit = OrganizationFactory(name="双联盟单位")
+    unit = OrganizationFactory(name="双联盟单位", name_en="")
     MembershipFactory(alliance=alliance_a, organization=unit, role=MembershipRole.GOVERNING)
     MembershipFactory(alliance=alliance_b, organization=unit, role=MembershipRole.MEMBER)
     client.force_login(analyst)
@@ -161,7 +161,9 @@ def test_import_substitution_board(client, alliance_a, project_a):
     [
         ("/holding/", "analyst"),
         ("/holding/organizations/", "analyst"),
+        ("/holding/organizations/?ordering=kind", "analyst"),
         ("/import-substitution/", None),
+        ("/import-substitution/?ordering=-enterprise", None),
     ],
 )
 def test_the_holding_tables_run_a_fixed_number_of_queries(
@@ -186,3 +188,112 @@ def test_a_large_export_streams(client, analyst, alliance_a):
     assert response.streaming
     first = next(iter(response.streaming_content))
     assert first == "\ufeff".encode()
+
+
+# --- Names in the reader's language ----------------------------------------------------------
+
+
+def _export(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_canal_and_holding_pages_name_organisations_in_the_readers_language(
+    client, analyst, alliance_a, alliance_b, accepted_a, project_a, language
+):
+    """English readers see the English name of an organisation or alliance wherever one
+    exists: pages, drop-downs and exports; Chinese readers the Chinese one."""
+    from django.utils import timezone
+
+    from projects import hops
+    from projects.models import AchievementEvent
+
+    alliance_a.name_en = "Alliance A in English"
+    alliance_a.save()
+    project_a.enterprise.name_en = "Enterprise A in English"
+    project_a.enterprise.save()
+    ProductFactory(project=project_a, name="光伏胶膜料", replaced_product="进口胶膜")
+    MembershipFactory(alliance=alliance_b, organization=project_a.enterprise)
+    AchievementEvent.objects.create(
+        achievement=accepted_a,
+        from_status="submitted",
+        to_status="accepted",
+        at=timezone.make_aware(datetime.datetime(2020, 1, 31, 10)),
+    )
+    hops.rebuild()
+    english = language == "en"
+    alliance = "Alliance A in English" if english else "先进材料联盟A"
+    enterprise = "Enterprise A in English" if english else project_a.enterprise.name
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    client.force_login(analyst)
+
+    board = client.get("/import-substitution/").content.decode()
+    assert f"<td>{alliance}</td>" in board  # the summary
+    assert f">{alliance}</option>" in board  # the filter
+    assert f"<td>{enterprise}</td>" in board
+    rows = _export(client.get("/import-substitution/", {"export": "csv"}))
+    assert f"光伏胶膜料,{enterprise}," in rows and alliance in rows
+
+    holding = client.get("/holding/").content.decode()
+    assert f">{alliance}</a>" in holding
+    assert alliance in _export(client.get("/holding/", {"export": "csv"}))
+
+    roles = client.get("/holding/organizations/").content.decode()
+    assert f">{enterprise}</a>" in roles and f"<div>{alliance}: " in roles
+    rows = _export(client.get("/holding/organizations/", {"export": "csv"}))
+    assert f"{enterprise}," in rows and f",{alliance}," in rows
+
+    canal = client.get("/canal/").content.decode()
+    assert f">{alliance}</option>" in canal
+    institute = accepted_a.organization.display_name if english else accepted_a.organization.name
+    rows = _export(client.get("/canal/", {"hop": "accepted", "export": "csv"}))
+    assert f",{institute},{alliance}," in rows
+
+    thread = client.get(f"/achievements/{accepted_a.pk}/canal/").content.decode()
+    assert f"<td>{enterprise}</td>" in thread  # who reached the pilot and later hops
+    if english:
+        for page in (board, holding, roles, canal, thread):
+            assert "先进材料联盟A" not in page
+
+
+def test_the_holding_lists_sort_and_count(client, analyst, alliance_a, alliance_b, project_a):
+    for name, share in (("乙产品", 30), ("甲产品", 10), ("丙产品", 20)):
+        ProductFactory(project=project_a, name=name, domestic_market_share=share)
+    board = client.get("/import-substitution/", {"ordering": "-share"})
+    assert [p.name for p in board.context["page"]] == ["乙产品", "丙产品", "甲产品"]
+    page = board.content.decode()
+    assert ">3 results<" in page and 'aria-sort="descending"' in page
+    assert '<input type="hidden" name="ordering" value="-share">' in page
+    export = client.get("/import-substitution/", {"ordering": "share", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["甲产品", "丙产品", "乙产品"]
+
+    twice = OrganizationFactory(name="甲单位", name_en="", kind="institute")
+    MembershipFactory(alliance=alliance_a, organization=twice)
+    MembershipFactory(alliance=alliance_b, organization=twice)
+    client.force_login(analyst)
+    roles = client.get("/holding/organizations/")
+    assert roles.context["page"][0] == twice  # in the most alliances first
+    assert f">{roles.context['page'].paginator.count} results<" in roles.content.decode()
+    by_name = client.get("/holding/organizations/", {"ordering": "-name"}).context["page"]
+    names = [o.name for o in by_name]
+    assert names == sorted(names, reverse=True)
+
+
+def test_the_holding_overview_sorts_by_each_column_and_counts_the_alliances(
+    client, analyst, alliance_a, alliance_b, project_a
+):
+    ProductFactory(project=project_a)
+    client.force_login(analyst)
+
+    def alliances(query):
+        response = client.get("/holding/", query)
+        return [row["alliance"] for row in response.context["rows"]], response.content.decode()
+
+    by_products, page = alliances({"ordering": "-products"})
+    assert by_products[0] == alliance_a  # the one with a product first
+    assert ">2 results<" in page and 'aria-sort="descending"' in page
+    assert alliances({"ordering": "products"})[0][-1] == alliance_a
+    assert alliances({"ordering": "bogus"})[0] == sorted(
+        [alliance_a, alliance_b], key=lambda a: (a.founded_on, a.name)
+    )

@@ -36,10 +36,14 @@ def xlsx_rows(data: bytes) -> list[tuple]:
 
 @pytest.fixture
 def two_alliance_units(alliance_a, alliance_b):
-    tricky = OrganizationFactory(name=TRICKY, kind="enterprise")
+    # Names entered in Chinese only: every reader sees them as entered.
+    for alliance in (alliance_a, alliance_b):
+        alliance.name_en = ""
+        alliance.save()
+    tricky = OrganizationFactory(name=TRICKY, name_en="", kind="enterprise")
     MembershipFactory(alliance=alliance_a, organization=tricky, role=MembershipRole.GOVERNING)
     MembershipFactory(alliance=alliance_b, organization=tricky)
-    plain = OrganizationFactory(name="普通单位", kind="institute")
+    plain = OrganizationFactory(name="普通单位", name_en="", kind="institute")
     MembershipFactory(alliance=alliance_a, organization=plain)
     return tricky, plain
 

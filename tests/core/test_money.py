@@ -407,3 +407,32 @@ def test_money_short_is_within_a_cent_of_the_unit_of_the_amount(amount):
     scale = {"亿元": 10**8, "万元": 10**4, "元": 1}[unit]
     shown = Decimal(number.replace(",", "")) * scale
     assert abs(shown - amount) <= Decimal("0.005") * scale
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("2500000", "Two million five hundred thousand yuan only"),
+        ("1680.32", "One thousand six hundred eighty yuan and thirty-two fen"),
+        ("100100", "One hundred thousand one hundred yuan only"),
+        ("6000000.01", "Six million yuan and one fen"),
+        ("1000000001.05", "One billion one yuan and five fen"),
+        ("115", "One hundred fifteen yuan only"),
+        ("0.53", "Fifty-three fen"),
+        ("0", "Zero yuan only"),
+    ],
+)
+def test_amount_in_words_writes_yuan_and_fen_out_in_english(amount, words):
+    from core.money import amount_in_words
+
+    assert amount_in_words(Decimal(amount)) == words
+
+
+@pytest.mark.parametrize("amount", ["-1", "0.001", "1000000000000"])
+def test_amount_in_words_refuses_what_rmb_capital_refuses(amount):
+    from core.money import amount_in_words
+
+    with pytest.raises(ValueError):
+        amount_in_words(Decimal(amount))
+    with pytest.raises(ValueError):
+        rmb_capital(Decimal(amount))

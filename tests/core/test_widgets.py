@@ -32,8 +32,8 @@ def test_quick_select_renders_as_select(value):
 @pytest.mark.django_db
 @pytest.mark.parametrize("chosen", [None, "first"])
 def test_quick_select_reads_model_choices_as_pairs(chosen, django_assert_num_queries):
-    first = OrganizationFactory(name="甲 & 乙研究所")
-    OrganizationFactory(name="丙研究所")
+    first = OrganizationFactory(name="甲 & 乙研究所", name_en="")
+    OrganizationFactory(name="丙研究所", name_en="")
     queryset = Organization.objects.order_by("name")
     slow = forms.ModelChoiceField(queryset, empty_label="全部")
     quick = forms.ModelChoiceField(
@@ -111,3 +111,25 @@ def test_a_range_filter_is_named_by_its_suffixed_parameters():
 
     assert used_filters(ByLevel, {"trl_max": "4"}) == ("trl",)
     assert used_filters(ByLevel, {"trl_x": "4", "field": ""}) == ("field",)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_quick_select_names_records_in_the_readers_language(language, django_assert_num_queries):
+    from django.utils import translation
+
+    OrganizationFactory(name="甲研究所", name_en="Institute A")
+    OrganizationFactory(name="乙公司", name_en="")
+    queryset = Organization.objects.order_by("name")
+    slow = forms.ModelChoiceField(queryset, empty_label="全部")
+    slow.label_from_instance = lambda organization: organization.display_name
+    quick = forms.ModelChoiceField(
+        queryset, empty_label="全部", widget=QuickSelect(label_column="name")
+    )
+    with translation.override(language):
+        expected = slow.widget.render("organization", None, {"id": "id_organization"})
+        with django_assert_num_queries(1):
+            got = quick.widget.render("organization", None, {"id": "id_organization"})
+    assert got == expected
+    assert ("Institute A" in got) is (language == "en")
+    assert "乙公司" in got  # no English name: the Chinese one

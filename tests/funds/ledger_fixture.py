@@ -111,8 +111,12 @@ def make_ledger(team) -> Ledger:
             allocations.append(
                 (partner.pk, number, day(called), D(part), D(paid), paid_on and day(paid_on))
             )
-    pla = DealFactory(fund=fund, stage="invested", company__name="聚乳酸科技R")
-    film = DealFactory(fund=fund, stage="invested", company__name="光伏膜材料R")
+    pla = DealFactory(
+        fund=fund, stage="invested", company__name="聚乳酸科技R", company__name_en="PLA Tech R"
+    )
+    film = DealFactory(
+        fund=fund, stage="invested", company__name="光伏膜材料R", company__name_en="PV Film R"
+    )
     first = Investment.objects.create(
         deal=pla, fund=fund, amount=D("15000000.00"), invested_on=day("2023-05-01")
     )

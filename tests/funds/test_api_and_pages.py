@@ -262,7 +262,7 @@ def test_metrics_with_a_bad_date_is_a_400(api, manager_x, fund_x, as_of):
 # --- Pages ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["board", "deals", "fund"])
+@pytest.mark.parametrize("page", ["board", "deals", "sorted deals", "fund", "funds"])
 def test_fund_pages_run_a_fixed_number_of_queries(
     client, manager_x, fund_x, django_assert_max_num_queries, page
 ):
@@ -270,13 +270,49 @@ def test_fund_pages_run_a_fixed_number_of_queries(
     url = {
         "board": f"/funds/{fund_x.pk}/board/",
         "deals": f"/funds/{fund_x.pk}/deals/",
+        "sorted deals": f"/funds/{fund_x.pk}/deals/?ordering=-company&stage=screening",
         "fund": f"/funds/{fund_x.pk}/",
+        "funds": "/funds/?ordering=-deals",
     }[page]
     for count in (3, 27):
         for stage in ["sourced", "screening", "committee"] * (count // 3):
             DealFactory(fund=fund_x, owner=manager_x, stage=stage)
         with django_assert_max_num_queries(30):
             assert client.get(url).status_code == 200
+
+
+def test_the_deal_table_and_the_fund_list_sort_and_count(client, manager_x, fund_x, fund_y):
+    from decimal import Decimal
+
+    for name, amount in (("乙公司", "3000000"), ("甲公司", "1000000"), ("丙公司", "2000000")):
+        DealFactory(
+            fund=fund_x,
+            owner=manager_x,
+            company__name=name,
+            company__name_en="",
+            requested_amount=Decimal(amount),
+        )
+    client.force_login(manager_x)
+    url = f"/funds/{fund_x.pk}/deals/"
+
+    def companies(query):
+        response = client.get(url, query)
+        return [d.company.name for d in response.context["page"]], response.content.decode()
+
+    newest_first, page = companies({})
+    assert newest_first == ["丙公司", "甲公司", "乙公司"]
+    assert ">3 results<" in page and 'href="?ordering=requested"' in page
+    assert companies({"ordering": "requested"})[0] == ["甲公司", "丙公司", "乙公司"]
+    assert companies({"ordering": "-requested"})[0] == ["乙公司", "丙公司", "甲公司"]
+    # The export follows the table's order.
+    export = client.get(url, {"ordering": "-requested", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["乙公司", "丙公司", "甲公司"]
+
+    funds = client.get("/funds/", {"ordering": "-name"})
+    assert [f.name for f in funds.context["funds"]] == ["基金X"]  # the funds the user sees
+    assert ">1 result<" in funds.content.decode()
+    assert 'aria-sort="descending"' in funds.content.decode()
 
 
 def test_the_board_moves_a_card_without_javascript(client, manager_x, deal_x):
@@ -297,8 +333,8 @@ def test_the_deal_table_exports_csv(client, manager_x, deal_x, deal_y):
     response = client.get(f"/funds/{deal_x.fund_id}/deals/", {"export": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
-    assert deal_x.company.name in body
-    assert deal_y.company.name not in body
+    assert deal_x.company.display_name in body
+    assert deal_y.company.display_name not in body
 
 
 def test_call_notice_page(client, manager_x, fund_x):

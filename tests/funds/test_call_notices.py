@@ -125,14 +125,14 @@ def test_the_notice_pdf_reads_in_english(client, manager_x, call, partner, fund)
     for expected in (
         "capital call notice no. 1",
         "Addressee",
-        "中国科学院控股有限公司N",
-        "CAS Holdings N",
+        "CAS Holdings N",  # the partner's English name, where it has one
         "Liaison",
         "王晓明",  # the primary contact, not the first by name
         "投资总监",
         "wang@cas-n.cn",
         "CNY 150,000.00",
-        "人民币壹拾伍万元整",
+        "One hundred fifty thousand yuan only",
+        "人民币壹拾伍万元整",  # labelled as the statutory form
         "Payment due by",
         "2026-03-31",
         "Account number",

@@ -37,8 +37,8 @@ def test_the_deal_export_renders_labels_days_and_local_dates(client, manager_x, 
     rows = _rows(response)
     assert rows[0][:3] == ["Company", "Stage", "Requested amount"]
     by_company = {row[0]: row for row in rows[1:]}
-    assert by_company[deal.company.name] == [
-        deal.company.name,
+    assert by_company[deal.company.name_en] == [
+        deal.company.name_en,  # the English reader's name of the company
         deal.get_stage_display(),
         "1000000.00",
         "5000000.00",
@@ -50,8 +50,24 @@ def test_the_deal_export_renders_labels_days_and_local_dates(client, manager_x, 
         project_a.title,
         timezone.localdate(deal.created).isoformat(),
     ]
-    assert by_company[plain.company.name][8] == "0"  # never moved: 0 days, as the page
-    assert by_company[plain.company.name][9] == ""
+    assert by_company[plain.company.name_en][8] == "0"  # never moved: 0 days, as the page
+    assert by_company[plain.company.name_en][9] == ""
+
+
+def test_the_deal_export_names_the_company_and_currency_as_its_reader_reads_them(
+    client, manager_x, fund_x
+):
+    named = DealFactory(
+        fund=fund_x, owner=manager_x, company__name="甲公司", company__name_en="A Co"
+    )
+    DealFactory(fund=fund_x, owner=manager_x, company__name="乙公司", company__name_en="")
+    client.force_login(manager_x)
+    url = f"/funds/{fund_x.pk}/deals/"
+    english = _rows(client.get(url, {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert sorted((row[0], row[4]) for row in english[1:]) == [("A Co", "CNY"), ("乙公司", "CNY")]
+    chinese = _rows(client.get(url, {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert sorted((row[0], row[4]) for row in chinese[1:]) == [("乙公司", "元"), ("甲公司", "元")]
+    assert named.currency == "CNY"
 
 
 def test_the_deal_export_keeps_the_tables_filter_and_goes_to_a_job_when_big(

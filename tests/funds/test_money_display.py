@@ -38,7 +38,14 @@ def test_call_notice_gives_the_amounts_in_full_and_in_capital_numerals(client, m
     english = client.get(url, **ENGLISH).content.decode()
     assert '<strong data-testid="notice-amount">CNY 100,100.00</strong>' in english
     assert "CNY 1,000,000.00" in english
-    assert "人民币壹拾万零壹佰元整" in english  # the legal wording reads the same for everyone
+    # English readers get the amount in English words, and the Chinese statutory form
+    # labelled as such (the wording the bank and the agreement go by).
+    assert (
+        '<td data-testid="notice-words">One hundred thousand one hundred yuan only</td>' in english
+    )
+    assert "Your part in Chinese capital numerals (the statutory form)" in english
+    assert '<td data-testid="notice-capitals" lang="zh-Hans">人民币壹拾万零壹佰元整</td>' in english
+    assert "notice-words" not in chinese
 
 
 def test_call_notice_of_a_fund_in_another_currency_has_no_capital_numerals(
@@ -86,3 +93,52 @@ def test_fund_pages_show_short_amounts_with_the_full_figure_on_hover(
     assert '<div class="muted">100 万元</div>' in board
     deal = client.get(f"/deals/{deal_x.pk}/", **CHINESE).content.decode()
     assert '<dd title="1,000,000.00 元">100 万元</dd>' in deal
+
+
+def test_the_fund_page_names_no_currency_code_to_chinese_readers(client, manager_x, fund_x):
+    client.force_login(manager_x)
+    chinese = client.get(f"/funds/{fund_x.pk}/", **CHINESE).content.decode()
+    assert "CNY" not in chinese  # not in the figures' note either ("in 元")
+    english = client.get(f"/funds/{fund_x.pk}/", **ENGLISH).content.decode()
+    assert "in CNY." in english
+
+
+def test_fund_figures_name_the_investees_in_the_readers_language(client, manager_x, fund_x):
+    from funds.models import Investment
+    from tests.factories import DealFactory
+
+    deal = DealFactory(
+        fund=fund_x,
+        owner=manager_x,
+        stage="invested",
+        company__name="丙公司",
+        company__name_en="C Co",
+    )
+    Investment.objects.create(
+        deal=deal, fund=fund_x, amount=Decimal("100000.00"), invested_on=TODAY
+    )
+    client.force_login(manager_x)
+    english = client.get(f"/funds/{fund_x.pk}/", **ENGLISH).content.decode()
+    assert "<td>C Co</td>" in english and "丙公司" not in english
+    chinese = client.get(f"/funds/{fund_x.pk}/", **CHINESE).content.decode()
+    assert "<td>丙公司</td>" in chinese
+
+
+def test_review_criteria_read_in_the_readers_language(client, manager_x, fund_x, deal_x):
+    """Default criteria stored in Chinese (the fund was created by a Chinese reader) read in
+    English for English readers; a criterion the team named itself reads as entered."""
+    from funds.models import ReviewCriterion
+
+    fund_x.criteria.filter(key="technology").update(name="技术")
+    fund_x.criteria.filter(key="market").update(name="Market")
+    ReviewCriterion.objects.create(fund=fund_x, key="maturity", name="工艺成熟度", weight=5)
+    type(deal_x).objects.filter(pk=deal_x.pk).update(stage="screening")  # open to scoring
+    client.force_login(manager_x)
+    english = client.get(f"/deals/{deal_x.pk}/", **ENGLISH).content.decode()
+    assert "<th>Technology</th>" in english and "<th>Market</th>" in english
+    assert "Technology (×25)" in english  # the scoring form's label
+    assert "<th>工艺成熟度</th>" in english
+    assert "技术" not in english
+    chinese = client.get(f"/deals/{deal_x.pk}/", **CHINESE).content.decode()
+    assert "<th>技术</th>" in chinese and "<th>市场</th>" in chinese
+    assert "Technology" not in chinese

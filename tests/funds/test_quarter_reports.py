@@ -144,7 +144,7 @@ def test_the_report_pdf_reads_in_english(client, manager_x, ledger):
         "CNY 29,500,000.01",
         "Holdings and valuations",
         "Capital accounts",
-        "聚乳酸科技R",
+        "PLA Tech R",  # the investee's English name
     ):
         assert expected in text, expected
 

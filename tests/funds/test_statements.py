@@ -216,7 +216,7 @@ def test_the_statement_pdf_reads_in_english(client, manager_x, ledger):
     text = pdf_text(response.content)
     for expected in (
         "Capital account statement",
-        "山东省引导基金R",
+        "Shandong Guidance Fund R",  # the partner's English name
         "CNY 40,000,000.00",
         "CNY 10,000,000.00",
         "CNY 2,777,777.77",

@@ -149,7 +149,9 @@ def test_catalogue_search_and_filters(client, org_a, alliance_a):
     [
         ("/catalogue/", None),
         ("/my/achievements/", "submitter_a"),
+        ("/my/achievements/?ordering=-alliance", "submitter_a"),
         ("/review/achievements/", "secretariat_a"),
+        ("/review/achievements/?ordering=institute", "secretariat_a"),
     ],
 )
 def test_achievement_lists_run_a_fixed_number_of_queries(
@@ -164,6 +166,30 @@ def test_achievement_lists_run_a_fixed_number_of_queries(
             )
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_my_achievements_and_the_review_queue_sort_and_count(
+    client, submitter_a, secretariat_a, org_a, alliance_a
+):
+    for title, trl in (("乙成果", 5), ("甲成果", 7), ("丙成果", 3)):
+        member_achievement(org_a, alliance_a, status="submitted", title=title, trl=trl)
+
+    def titles(url):
+        response = client.get(url)
+        return [a.title for a in response.context["page"]], response.content.decode()
+
+    client.force_login(submitter_a)
+    newest_first, page = titles("/my/achievements/")
+    assert newest_first == ["丙成果", "甲成果", "乙成果"]
+    assert ">3 results<" in page and 'href="?ordering=trl"' in page
+    assert titles("/my/achievements/?ordering=trl")[0] == ["丙成果", "乙成果", "甲成果"]
+    assert titles("/my/achievements/?ordering=-trl")[0] == ["甲成果", "乙成果", "丙成果"]
+
+    client.force_login(secretariat_a)
+    queue, page = titles("/review/achievements/?ordering=-trl")
+    assert queue == ["甲成果", "乙成果", "丙成果"] and ">3 results<" in page
+    assert '<input type="hidden" name="ordering" value="-trl">' in page  # kept by the filter
+    assert 'aria-sort="descending"' in page
 
 
 def test_user_without_organisation_cannot_create(client, outsider):

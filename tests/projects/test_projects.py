@@ -292,7 +292,7 @@ def test_canal_days_per_hop_come_from_the_recorded_history(analyst, accepted_a, 
     assert hops["pilot"].days == 30  # 31 Jan → 1 Mar 2020 (a leap year)
     assert hops["industrialization"].days == 275
     assert hops["market"].days == 182
-    assert hops["industrialization"].organization == enterprise_a.name
+    assert hops["industrialization"].organization == enterprise_a.display_name
     # hops not reached have no date and no days, whatever today is
     assert (hops["deal"].on, hops["deal"].days) == (None, None)
 
@@ -446,7 +446,17 @@ def test_another_institute_does_not_see_the_project(api, submitter_b, project_a)
 # --- Pages --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/projects/", "/milestones/overdue/", "/projects/?overdue=true"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/projects/",
+        "/milestones/overdue/",
+        "/projects/?overdue=true",
+        "/projects/?ordering=-overdue",
+        "/projects/?ordering=enterprise&stage=pilot",
+        "/milestones/overdue/?ordering=-alliance",
+    ],
+)
 def test_project_pages_run_a_fixed_number_of_queries(
     client, secretariat_a, accepted_a, enterprise_a, django_assert_max_num_queries, url
 ):
@@ -457,6 +467,43 @@ def test_project_pages_run_a_fixed_number_of_queries(
             MilestoneFactory(project=project, due_on=TODAY - datetime.timedelta(days=2))
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_the_project_lists_sort_by_their_columns_and_count_their_results(
+    client, secretariat_a, accepted_a, enterprise_a
+):
+    client.force_login(secretariat_a)
+    for title, started, due in (("乙项目", 2, 5), ("甲项目", 3, 1), ("丙项目", 1, 9)):
+        project = ProjectFactory(
+            achievement=accepted_a,
+            enterprise=enterprise_a,
+            title=title,
+            started_on=TODAY - datetime.timedelta(days=100 * started),
+        )
+        MilestoneFactory(
+            project=project, title=f"{title}节点", due_on=TODAY - datetime.timedelta(days=due)
+        )
+
+    def titles(url):
+        response = client.get(url)
+        return [row.title for row in response.context["page"]], response.content.decode()
+
+    newest_first, page = titles("/projects/")
+    assert newest_first == ["丙项目", "乙项目", "甲项目"]
+    assert 'data-testid="result-count" role="status">3 results<' in page
+    assert 'aria-sort="descending"><a class="sort" href="?ordering=started"' in page
+    assert titles("/projects/?ordering=started")[0] == ["甲项目", "乙项目", "丙项目"]
+    assert titles("/projects/?ordering=-title")[0] == sorted(newest_first, reverse=True)
+    assert titles("/projects/?ordering=bogus")[0] == newest_first  # an unknown key: the default
+    filtered, page = titles("/projects/?ordering=title&q=甲")
+    assert filtered == ["甲项目"] and ">1 result<" in page
+    assert '<input type="hidden" name="ordering" value="title">' in page  # kept by the filters
+
+    overdue, page = titles("/milestones/overdue/")
+    assert overdue == ["丙项目节点", "乙项目节点", "甲项目节点"]  # the longest overdue first
+    assert ">3 results<" in page and 'href="?ordering=-due"' in page
+    assert titles("/milestones/overdue/?ordering=-due")[0] == overdue[::-1]
+    assert titles("/milestones/overdue/?ordering=project")[0] == sorted(overdue)
 
 
 def test_project_page_flags_overdue_milestones(client, secretariat_a, project_a):
@@ -491,7 +538,7 @@ def test_achievement_canal_page(client, analyst, project_a):
     stored_hops.rebuild([project_a.achievement_id])
     client.force_login(analyst)
     page = client.get(f"/achievements/{project_a.achievement_id}/canal/").content.decode()
-    assert project_a.enterprise.name in page
+    assert project_a.enterprise.display_name in page
 
 
 def test_project_create_page_refuses_unaccepted(client, secretariat_a, submitted_a):
