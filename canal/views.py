@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from canal import dashboard, sankey
 from canal.exports import SUBSTITUTION_COLUMNS, SUBSTITUTION_ORDER
@@ -297,7 +297,7 @@ def holding_overview(request):
         ("active_projects", _("Projects under way")),
         ("products", _("Products")),
         ("substituting", _("Replacing imports")),
-        ("investments", _("Investments")),
+        ("investments", pgettext_lazy("count", "Investments")),
         ("invested", _("Invested (CNY)")),
     ]
     rows = []

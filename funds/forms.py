@@ -137,7 +137,9 @@ class PaymentForm(IdempotentFormMixin, forms.Form):
         label=_("Amount paid"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
     )
     paid_on = DateField(label=_("Paid on"), widget=DateInput())
-    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+    reference = forms.CharField(
+        label=pgettext_lazy("payment record", "Reference"), required=False, max_length=100
+    )
 
 
 class ReopenForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -166,7 +167,7 @@ class ReviewCriterion(models.Model):
     fund = models.ForeignKey(
         Fund, verbose_name=_("fund"), on_delete=models.CASCADE, related_name="criteria"
     )
-    key = models.SlugField(_("key"), max_length=40)
+    key = models.SlugField(pgettext_lazy("review criterion", "key"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, validators=POSITIVE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
