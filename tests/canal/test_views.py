@@ -297,3 +297,24 @@ def test_the_holding_overview_sorts_by_each_column_and_counts_the_alliances(
     assert alliances({"ordering": "bogus"})[0] == sorted(
         [alliance_a, alliance_b], key=lambda a: (a.founded_on, a.name)
     )
+
+
+@pytest.mark.parametrize(("language", "shown"), [("zh-hans", "50 万元"), ("en", "CNY 500,000")])
+def test_the_holding_overview_reads_the_invested_money_as_its_reader_does(
+    client, analyst, fund, industrializing, language, shown
+):
+    from funds.models import Investment
+    from tests.factories import DealFactory
+
+    deal = DealFactory(
+        fund=fund, stage="invested", project=industrializing, company=industrializing.enterprise
+    )
+    Investment.objects.create(
+        deal=deal, fund=fund, amount=Decimal("500000.00"), invested_on=datetime.date(2025, 1, 6)
+    )
+    client.force_login(analyst)
+    page = client.get("/holding/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert shown in page
+    assert "500000.00" not in page
+    export = client.get("/holding/?export=csv", HTTP_ACCEPT_LANGUAGE=language)
+    assert b"500000" in b"".join(export.streaming_content) if export.streaming else export.content
