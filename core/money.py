@@ -137,17 +137,7 @@ def rmb_capital(amount) -> str:
     Amounts from 0 to 9999,9999,9999.99. A negative amount, one with fractions of a cent or
     one beyond the range raises ``ValueError``.
     """
-    if amount is None:
-        raise TypeError("rmb_capital() needs an amount, not None.")
-    value = _to_decimal(amount)
-    if value < 0:
-        raise ValueError(f"Chinese capital numerals cannot write a negative amount ({value}).")
-    if value > MAX_CAPITAL_AMOUNT:
-        raise ValueError(f"{value} is beyond the largest amount, {MAX_CAPITAL_AMOUNT}.")
-    if value != value.quantize(CENT):
-        raise ValueError(f"{value} has fractions of a cent; round it to two decimals first.")
-    cents = int(value.scaleb(2))
-    yuan, fraction = divmod(cents, 100)
+    yuan, fraction = _yuan_and_fen(amount, "rmb_capital", "Chinese capital numerals")
     jiao, fen = divmod(fraction, 10)
 
     parts: list[str] = []
@@ -205,16 +195,7 @@ def amount_in_words(amount) -> str:
     thousand yuan only`` (no fen), ``One thousand six hundred eighty yuan and thirty-two fen``,
     ``Zero yuan only``; below one yuan ``Fifty-three fen``. The same range and refusals as
     :func:`rmb_capital`."""
-    if amount is None:
-        raise TypeError("amount_in_words() needs an amount, not None.")
-    value = _to_decimal(amount)
-    if value < 0:
-        raise ValueError(f"Words cannot write a negative amount ({value}).")
-    if value > MAX_CAPITAL_AMOUNT:
-        raise ValueError(f"{value} is beyond the largest amount, {MAX_CAPITAL_AMOUNT}.")
-    if value != value.quantize(CENT):
-        raise ValueError(f"{value} has fractions of a cent; round it to two decimals first.")
-    yuan, fen = divmod(int(value.scaleb(2)), 100)
+    yuan, fen = _yuan_and_fen(amount, "amount_in_words", "Words")
     if yuan and fen:
         text = f"{_english_number(yuan)} yuan and {_english_number(fen)} fen"
     elif fen:
@@ -265,6 +246,21 @@ def ratio(value, places: int = 2) -> str:
     with _context_for(number):
         rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return f"{_signed(rounded, places)}×"
+
+
+def _yuan_and_fen(amount, caller: str, writer: str) -> tuple[int, int]:
+    """The whole yuan and the fen of an amount that can be written out in full: from 0 to
+    ``MAX_CAPITAL_AMOUNT``, to the cent; anything else raises."""
+    if amount is None:
+        raise TypeError(f"{caller}() needs an amount, not None.")
+    value = _to_decimal(amount)
+    if value < 0:
+        raise ValueError(f"{writer} cannot write a negative amount ({value}).")
+    if value > MAX_CAPITAL_AMOUNT:
+        raise ValueError(f"{value} is beyond the largest amount, {MAX_CAPITAL_AMOUNT}.")
+    if value != value.quantize(CENT):
+        raise ValueError(f"{value} has fractions of a cent; round it to two decimals first.")
+    return divmod(int(value.scaleb(2)), 100)
 
 
 def _to_decimal(amount) -> Decimal:
