@@ -21,7 +21,8 @@ def test_a_big_export_shows_its_progress_and_offers_the_file(
 ):
     settings.TASKS = DB_TASKS  # the request only queues; the worker below runs the job
     settings.EXPORT_TASK_ROWS = 1
-    unit = OrganizationFactory(name="导出E2E, 单位", kind="enterprise")
+    # No English name: both readers get the Chinese one, whose comma the CSV must quote.
+    unit = OrganizationFactory(name="导出E2E, 单位", name_en="", kind="enterprise")
     MembershipFactory(alliance=alliance_a, organization=unit, role=MembershipRole.GOVERNING)
     MembershipFactory(alliance=alliance_b, organization=unit)
 
