@@ -10,6 +10,7 @@ from core.admin import (
     ScopedAdminMixin,
     ScopedImportExportMixin,
     ScopedInlineMixin,
+    code_label,
     run_transition,
 )
 from core.forms import ConstraintValidatedModelForm
@@ -33,12 +34,6 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason or comment"), required=False, widget=forms.TextInput(attrs={"size": 40})
     )
-
-
-def _role_label(value: str) -> str:
-    if not value:
-        return "—"
-    return str(MembershipRole(value).label) if value in MembershipRole.values else value
 
 
 class ToStatusFilter(admin.SimpleListFilter):
@@ -298,11 +293,11 @@ class MembershipEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("from role"), ordering="from_role")
     def from_role_label(self, event):
-        return _role_label(event.from_role)
+        return code_label(event.from_role, MembershipRole.choices)
 
     @admin.display(description=_("to role"), ordering="to_role")
     def to_role_label(self, event):
-        return _role_label(event.to_role)
+        return code_label(event.to_role, MembershipRole.choices)
 
     def has_add_permission(self, request):
         return False
