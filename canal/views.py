@@ -315,13 +315,6 @@ def holding_overview(request):
     }
     sortable.update({key: (lambda row, key=key: row.get(key) or 0) for key, _label in columns})
     rows, sorting = sort_rows(rows, request, sortable, default="founded")
-    language = get_language()
-    for row in rows:
-        # The page reads money as its reader does (8.5 亿元); the export keeps plain figures.
-        row["cells"] = [
-            money_short(row.get(key) or 0, language) if key == "invested" else row.get(key) or 0
-            for key, _label in columns
-        ]
     fmt = _export_format(request)
     if fmt:
         return export_response(
@@ -333,6 +326,13 @@ def holding_overview(request):
             ),
             "alliances",
         )
+    language = get_language()
+    for row in rows:
+        # The page reads money as its reader does (8.5 亿元); the export keeps plain figures.
+        row["cells"] = [
+            money_short(row.get(key) or 0, language) if key == "invested" else row.get(key) or 0
+            for key, _label in columns
+        ]
     headers = [(key, _("Invested") if key == "invested" else label) for key, label in columns]
     return render(
         request, "canal/holding.html", {"rows": rows, "columns": headers, "sorting": sorting}
