@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from canal import dashboard
 from canal.forms import CanalFilterForm
 from core.exports import Table, labelled, named, register
-from core.lists import sort_by
+from core.lists import Name, sort_by
 from members import roles
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Membership
@@ -115,7 +115,7 @@ def organization_roles(user, params: dict) -> Table:
 # The import-substitution list's sortable columns (core.lists), which its export follows.
 SUBSTITUTION_COLUMNS = {
     "product": "name",
-    "enterprise": ("enterprise__name", "name"),
+    "enterprise": (Name("enterprise__name"), "name"),
     "field": ("project__achievement__field", "name"),
     "replaces": ("replaced_product", "name"),
     "share": ("domestic_market_share", "name"),

@@ -16,7 +16,7 @@ from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
-from core.lists import sort, sort_rows
+from core.lists import Name, sort, sort_rows
 from core.money import money_short
 from core.paging import get_page, page_number
 from core.templatetags.names import named
@@ -381,9 +381,9 @@ def organization_roles(request):
 
 # The organisations' roles list's sortable columns (core.lists.sort): key -> fields.
 ROLE_COLUMNS = {
-    "name": "name",
-    "kind": ("kind", "name"),
-    "alliances": ("alliance_count", "name"),
+    "name": Name("name"),
+    "kind": ("kind", Name("name")),
+    "alliances": ("alliance_count", Name("name")),
 }
 
 

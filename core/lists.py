@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from django.core.paginator import Page
 
 from core.paging import get_page
+from core.templatetags.names import named
 
 PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Name:
+    """A column of names sorted as the reader sees them: by the English name (``name_en``)
+    for English readers where there is one, else by the Chinese ``name``
+    (``core.templatetags.names.named``, the rule the templates show names by)."""
+
+    field: str
+
+    def order(self, descending: bool):
+        expression = named(self.field)
+        return expression.desc() if descending else expression.asc()
 
 
 @dataclass(frozen=True)
@@ -28,16 +42,19 @@ class Sorting:
         return f"-{self.key}" if self.descending else self.key
 
 
-def sort(queryset, request, columns: dict[str, str | tuple[str, ...]], default: str):
+def sort(queryset, request, columns: dict, default: str):
     """``queryset`` ordered by ``?ordering=`` when its key is in ``columns``, else by
     ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
+
+    Each column is a field path, a ``Name`` (names in the reader's language) or a tuple
+    of them (ties broken by the next).
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
     return sort_by(queryset, request.GET.get("ordering"), columns, default)
 
 
-def sort_by(queryset, requested: str | None, columns: dict[str, str | tuple[str, ...]], default):
+def sort_by(queryset, requested: str | None, columns: dict, default):
     """``sort`` for an ordering read elsewhere than the request (an export job's query)."""
     requested = (requested or "").strip()
     key = requested.removeprefix("-")
@@ -45,8 +62,11 @@ def sort_by(queryset, requested: str | None, columns: dict[str, str | tuple[str,
         requested, key = default, default.removeprefix("-")
     descending = requested.startswith("-")
     fields = columns[key]
-    fields = (fields,) if isinstance(fields, str) else fields
-    order = [f"-{field}" if descending else field for field in fields]
+    fields = fields if isinstance(fields, tuple) else (fields,)
+    order = [
+        field.order(descending) if isinstance(field, Name) else f"-{field}" if descending else field
+        for field in fields
+    ]
     return queryset.order_by(*order, "-pk" if descending else "pk"), Sorting(key, descending)
 
 

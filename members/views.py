@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
-from core.lists import paginate, sort
+from core.lists import Name, paginate, sort
 from core.notify import Party, notify_on_commit
 from core.panels import render_panels
 from core.throttling import throttle_posts
@@ -19,11 +19,11 @@ from members.models import Alliance, Membership, MembershipApplication, Organiza
 DIRECTORY_PAGE_SIZE = 25
 # ?ordering= keys of the member directory and the fields behind them.
 DIRECTORY_COLUMNS = {
-    "name": "organization__name",
-    "kind": ("organization__kind", "organization__name"),
-    "city": ("organization__city", "organization__name"),
-    "role": ("role", "organization__name"),
-    "joined": ("joined_on", "organization__name"),
+    "name": Name("organization__name"),
+    "kind": ("organization__kind", Name("organization__name")),
+    "city": ("organization__city", Name("organization__name")),
+    "role": ("role", Name("organization__name")),
+    "joined": ("joined_on", Name("organization__name")),
 }
 
 

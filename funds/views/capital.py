@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service
 from core.idempotency import once_per_key
-from core.lists import sort
+from core.lists import Name, sort
 from funds import services
 from funds.forms import CapitalCallForm, PaymentForm
 from funds.metrics import fund_figures
@@ -33,7 +33,7 @@ def fund_list(request):
 # The fund list's sortable columns (core.lists.sort): key -> fields.
 FUND_COLUMNS = {
     "name": "name",
-    "manager": ("manager__name", "name"),
+    "manager": (Name("manager__name"), "name"),
     "target": ("target_size", "name"),
     "vintage": ("vintage_year", "name"),
     "status": ("status", "name"),

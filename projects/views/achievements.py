@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import filtered, service_errors_to_form
-from core.lists import sort
+from core.lists import Name, sort
 from core.paging import CappedPaginator, get_page
 from members import roles
 from projects import services
@@ -29,7 +29,7 @@ PAGE_SIZE = 20
 # The sortable columns of the lists (core.lists.sort): key -> fields.
 MY_COLUMNS = {
     "title": "title",
-    "alliance": ("alliance__name", "title"),
+    "alliance": (Name("alliance__name"), "title"),
     "field": ("field", "title"),
     "trl": ("trl", "title"),
     "status": ("status", "title"),
@@ -37,7 +37,7 @@ MY_COLUMNS = {
 }
 REVIEW_COLUMNS = {
     **MY_COLUMNS,
-    "institute": ("organization__name", "title"),
+    "institute": (Name("organization__name"), "title"),
     "submitted": "submitted_at",
 }
 

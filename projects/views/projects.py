@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered
-from core.lists import sort
+from core.lists import Name, sort
 from core.paging import get_page
 from core.panels import render_panels
 from members import roles
@@ -32,8 +32,8 @@ from projects.views.achievements import (
 # The sortable columns of the lists (core.lists.sort): key -> fields.
 PROJECT_COLUMNS = {
     "title": "title",
-    "alliance": ("achievement__alliance__name", "title"),
-    "enterprise": ("enterprise__name", "title"),
+    "alliance": (Name("achievement__alliance__name"), "title"),
+    "enterprise": (Name("enterprise__name"), "title"),
     "stage": ("stage", "title"),
     "started": "started_on",
     "overdue": ("overdue_count", "started_on"),
@@ -42,8 +42,8 @@ OVERDUE_COLUMNS = {
     "title": ("title", "due_on"),
     "due": "due_on",
     "project": ("project__title", "due_on"),
-    "enterprise": ("project__enterprise__name", "due_on"),
-    "alliance": ("project__achievement__alliance__name", "due_on"),
+    "enterprise": (Name("project__enterprise__name"), "due_on"),
+    "alliance": (Name("project__achievement__alliance__name"), "due_on"),
 }
 
 

@@ -276,7 +276,7 @@ def test_the_holding_lists_sort_and_count(client, analyst, alliance_a, alliance_
     assert roles.context["page"][0] == twice  # in the most alliances first
     assert f">{roles.context['page'].paginator.count} results<" in roles.content.decode()
     by_name = client.get("/holding/organizations/", {"ordering": "-name"}).context["page"]
-    names = [o.name for o in by_name]
+    names = [o.name_en or o.name for o in by_name]  # as the (English) reader sees them
     assert names == sorted(names, reverse=True)
 
 

@@ -89,6 +89,22 @@ def test_directory_shows_english_names_to_english_readers(client, alliance_a):
     assert _directory_names(chinese) == ["滕州化工"]
 
 
+def test_directory_sorts_names_as_each_reader_sees_them(client, alliance_a):
+    # A Chinese reader sorts by the Chinese names; an English reader sees, and sorts by,
+    # the English names where there are any.
+    for name, name_en in (("甲化工", "Zeta Chemicals"), ("乙材料", "Alpha Materials"), ("丙所", "")):
+        MembershipFactory(
+            alliance=alliance_a, organization__name=name, organization__name_en=name_en
+        )
+    url = f"/alliances/{alliance_a.slug}/"
+    chinese = _directory_names(client.get(url, {"ordering": "name"}))
+    assert chinese == sorted(chinese)
+    english = _directory_names(client.get(url, {"ordering": "name"}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert english == sorted(english) == ["Alpha Materials", "Zeta Chemicals", "丙所"]
+    backwards = client.get(url, {"ordering": "-name"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert _directory_names(backwards) == english[::-1]
+
+
 # --- Applicants ----------------------------------------------------------------------------
 
 
