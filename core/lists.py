@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page
+from django.db.models import F
 
 from core.paging import get_page
 from core.templatetags.names import named
@@ -31,6 +32,18 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Age:
+    """A column of ages, the time since ``field`` (days in a stage): the youngest first when
+    ascending, the oldest first when descending; a row without the date last either way."""
+
+    field: str
+
+    def order(self, descending: bool):
+        since = F(self.field)
+        return since.asc(nulls_last=True) if descending else since.desc(nulls_last=True)
+
+
+@dataclass(frozen=True)
 class Sorting:
     """The ordering a list applies: ``key`` (public name) and its direction."""
 
@@ -46,8 +59,8 @@ def sort(queryset, request, columns: dict, default: str):
     """``queryset`` ordered by ``?ordering=`` when its key is in ``columns``, else by
     ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
 
-    Each column is a field path, a ``Name`` (names in the reader's language) or a tuple
-    of them (ties broken by the next).
+    Each column is a field path, a ``Name`` (names in the reader's language), an ``Age``
+    (time since a date) or a tuple of them (ties broken by the next).
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
@@ -63,11 +76,14 @@ def sort_by(queryset, requested: str | None, columns: dict, default):
     descending = requested.startswith("-")
     fields = columns[key]
     fields = fields if isinstance(fields, tuple) else (fields,)
-    order = [
-        field.order(descending) if isinstance(field, Name) else f"-{field}" if descending else field
-        for field in fields
-    ]
+    order = [_order(field, descending) for field in fields]
     return queryset.order_by(*order, "-pk" if descending else "pk"), Sorting(key, descending)
+
+
+def _order(field, descending: bool):
+    if isinstance(field, Name | Age):
+        return field.order(descending)
+    return f"-{field}" if descending else field
 
 
 def paginate(request, rows, per_page: int = PAGE_SIZE) -> Page:

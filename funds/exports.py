@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import Table, labelled, named, register
 from core.forms import filtered
-from core.lists import Name, sort_by
+from core.lists import Age, Name, sort_by
 from core.money import currency_label
 from funds.choices import Currency, DealSource, DealStage
 from funds.filtersets import DealFilterSet
@@ -23,6 +23,7 @@ DEAL_COLUMNS = {
     "requested": ("requested_amount", "created"),
     "owner": ("owner__username", "created"),
     "score": ("average_score", "created"),
+    "days": (Age("stage_changed_at"), "created"),
     "created": "created",
 }
 DEAL_ORDER = "-created"

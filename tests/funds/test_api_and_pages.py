@@ -308,6 +308,20 @@ def test_the_deal_table_and_the_fund_list_sort_and_count(client, manager_x, fund
     export = client.get(url, {"ordering": "-requested", "export": "csv"})
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == ["乙公司", "丙公司", "甲公司"]
+    # Days in stage: 乙 moved 30 days ago, 甲 3 days ago, 丙 today.
+    from django.utils import timezone
+
+    for name, days in (("乙公司", 30), ("甲公司", 3), ("丙公司", 0)):
+        Deal.objects.filter(fund=fund_x, company__name=name).update(
+            stage_changed_at=timezone.now() - timezone.timedelta(days=days, hours=1)
+        )
+    youngest_first, page = companies({"ordering": "days"})
+    assert youngest_first == ["丙公司", "甲公司", "乙公司"]
+    assert 'aria-sort="ascending"' in page
+    assert companies({"ordering": "-days"})[0] == ["乙公司", "甲公司", "丙公司"]
+    export = client.get(url, {"ordering": "-days", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["乙公司", "甲公司", "丙公司"]
 
     funds = client.get("/funds/", {"ordering": "-name"})
     assert [f.name for f in funds.context["funds"]] == ["基金X"]  # the funds the user sees

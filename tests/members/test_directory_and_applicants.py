@@ -92,7 +92,11 @@ def test_directory_shows_english_names_to_english_readers(client, alliance_a):
 def test_directory_sorts_names_as_each_reader_sees_them(client, alliance_a):
     # A Chinese reader sorts by the Chinese names; an English reader sees, and sorts by,
     # the English names where there are any.
-    for name, name_en in (("甲化工", "Zeta Chemicals"), ("乙材料", "Alpha Materials"), ("丙所", "")):
+    for name, name_en in (
+        ("甲化工", "Zeta Chemicals"),
+        ("乙材料", "Alpha Materials"),
+        ("丙所", ""),
+    ):
         MembershipFactory(
             alliance=alliance_a, organization__name=name, organization__name_en=name_en
         )
