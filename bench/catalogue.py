@@ -156,9 +156,11 @@ def generate(count: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE projects_ipitem ENABLE TRIGGER projects_ipitem_search")
     with connection.cursor() as cursor:
-        # Fold the IP titles in, once for all rows, then refresh the planner's statistics.
+        # Fold the IP titles in, once for all rows, then clear the dead rows that update
+        # left (without it the visibility map is empty: no index-only scan, and every
+        # search reads the heap) and refresh the planner's statistics.
         cursor.execute("UPDATE projects_achievement SET title = title")
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
 
 

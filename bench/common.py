@@ -85,3 +85,58 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"  {label.ljust(width)}  {value}")
+
+
+class Server:
+    """GET requests through the project's WSGI application, as gunicorn calls it: the
+    whole stack (middleware, session, view, renderer) without the test client's own work
+    (copying the request, recording templates and signals, wrapping the response).
+
+    ``login(user)`` opens a session for ``user`` as the login page would (through the
+    test client's ``force_login``, once) and sends its cookie with every request after."""
+
+    def __init__(self):
+        from django.core.wsgi import get_wsgi_application
+
+        self.application = get_wsgi_application()
+        self.cookie = ""
+        self.session_key = None
+
+    def login(self, user) -> None:
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        self.session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.cookie = f"{settings.SESSION_COOKIE_NAME}={self.session_key}"
+
+    def get(self, path: str, params: dict | None = None) -> tuple[int, bytes]:
+        import io
+        from urllib.parse import urlencode
+
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": urlencode(params or {}),
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "testserver",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if self.cookie:
+            environ["HTTP_COOKIE"] = self.cookie
+        status = []
+        body = self.application(environ, lambda line, headers, *rest: status.append(line))
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        return int(status[0].split()[0]), content
