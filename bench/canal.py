@@ -25,12 +25,13 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, p90, report, samples_ms, setup_django
+from common import ENTERPRISES_AND_FUND, ROOT, p90, report, samples_ms, setup_django
 
 SIZES = [10_000, 100_000]
 MILLION = 1_000_000
 
-GENERATE = """
+GENERATE = (
+    """
 SET session_replication_role = replica;
 INSERT INTO members_alliance (created, updated, name, name_en, slug, city, focus_fields, description)
 SELECT now(), now(), '基准联盟' || n, '', 'bench-' || n, '', '', ''
@@ -42,15 +43,9 @@ INSERT INTO members_organization (created, updated, name, name_en, kind, credit_
 SELECT now(), now(), '基准研究所' || n, '', 'institute', '', '', '',
        CASE WHEN n % 3 <> 0 THEN (SELECT id FROM members_organization WHERE name = '基准科学院') END
   FROM generate_series(0, 299) n;
-INSERT INTO members_organization (created, updated, name, name_en, kind, credit_code, city, website)
-SELECT now(), now(), '基准企业' || n, '', 'enterprise', '', '', '' FROM generate_series(0, 49) n;
-INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
-                       is_active, date_joined)
-VALUES ('!', false, 'bench-fund-manager', '', '', '', false, true, now());
-INSERT INTO funds_fund (created, updated, name, target_size, currency, vintage_year, status,
-                        manager_id, bank_account_name, bank_name, bank_account_number)
-SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id, '', '', ''
-  FROM members_organization WHERE name = '基准科学院';
+"""
+    + ENTERPRISES_AND_FUND.format(manager="基准科学院")
+    + """
 
 CREATE TEMP TABLE g AS
 SELECT n, ((n * 2654435761::bigint) % 1000003)::int AS h,
@@ -105,6 +100,7 @@ SELECT now(), now(), i.invested_on + (400 + i.id % 1100)::int, 'trade_sale', 250
   FROM funds_investment i WHERE i.id % 3 = 0;
 SET session_replication_role = origin;
 """
+)
 
 # The floor: what the dashboard reads, written by hand (the same two index lookups).
 FLOOR = [

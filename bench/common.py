@@ -20,6 +20,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings_test")
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "alliance_bench")
 
 
+# The enterprises, the fund manager's login and the fund that bench/lists.py and
+# bench/canal.py both seed: 50 enterprises, one user, one fund managed by ``{manager}``.
+ENTERPRISES_AND_FUND = """
+INSERT INTO members_organization (created, updated, name, name_en, kind, credit_code, city, website)
+SELECT now(), now(), '基准企业' || n, '', 'enterprise', '', '', '' FROM generate_series(0, 49) n;
+INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                       is_active, date_joined)
+VALUES ('!', false, 'bench-fund-manager', '', '', '', false, true, now());
+INSERT INTO funds_fund (created, updated, name, target_size, currency, vintage_year, status,
+                        manager_id, bank_account_name, bank_account_number, bank_name)
+SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id, '', '', ''
+  FROM members_organization WHERE name = '{manager}';
+"""
+
+
 def setup_django(database: str | None = None):
     """Django on ``database`` (default ``BENCH_DATABASE``), created and migrated if needed."""
     import django

@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 from catalogue import generate as generate_achievements
 from catalogue import generate_in_sql
-from common import BENCH_DATABASE, Server, setup_django
+from common import BENCH_DATABASE, ENTERPRISES_AND_FUND, Server, setup_django
 
 HERE = Path(__file__).resolve().parent
 HOST = "http://testserver"
@@ -49,17 +49,10 @@ class Case:
 # --- data ------------------------------------------------------------------------------------
 
 
-PIPELINE = """
-SET session_replication_role = replica;
-INSERT INTO members_organization (created, updated, name, name_en, kind, credit_code, city, website)
-SELECT now(), now(), '基准企业' || n, '', 'enterprise', '', '', '' FROM generate_series(0, 49) n;
-INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
-                       is_active, date_joined)
-VALUES ('!', false, 'bench-fund-manager', '', '', '', false, true, now());
-INSERT INTO funds_fund (created, updated, name, target_size, currency, vintage_year, status,
-                        manager_id, bank_account_name, bank_account_number, bank_name)
-SELECT now(), now(), '基准产业基金', 1e12, 'CNY', 2018, 'investing', id, '', '', ''
-  FROM members_organization WHERE name = '基准研究所0';
+PIPELINE = (
+    "SET session_replication_role = replica;"
+    + ENTERPRISES_AND_FUND.format(manager="基准研究所0")
+    + """
 INSERT INTO projects_project (created, updated, title, stage, stage_reason, resume_stage,
        capacity_unit, started_on, pilot_started_on, industrialization_started_on,
        market_launched_on, achievement_id, enterprise_id)
@@ -77,6 +70,7 @@ SELECT p.created + (p.id % 300) * interval '1 day', now(), 'alliance', 1000000, 
   FROM projects_project p WHERE p.title = '基准项目' AND p.id % 4 = 0;
 SET session_replication_role = origin;
 """
+)
 
 
 def generate(count: int) -> None:
