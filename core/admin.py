@@ -58,6 +58,7 @@ from django.utils.translation import gettext as _
 from core.admin_history import ScopedHistoryMixin
 from core.admin_jobs import JobImportExportMixin
 from core.changelists import GuardedChangeListMixin, guard_registered_admins
+from core.labels import code_label as code_label  # the admins' one mapping of codes
 
 admin.site.site_header = gettext_lazy("Alliance portal administration")
 admin.site.site_title = gettext_lazy("Alliance portal")
@@ -112,17 +113,6 @@ def code_choices(model, name: str):
     choices_for = getattr(model, "choices_for", None)
     enum = choices_for(name) if choices_for else None
     return enum.choices if enum is not None else None
-
-
-def code_label(value, choices) -> str:
-    """A stored code (or list of codes) by its label; an unknown code as it is."""
-    labels = {code: str(label) for code, label in choices}
-    if isinstance(value, list | tuple):
-        separator = "、" if (get_language() or "").startswith("zh") else ", "
-        return separator.join(labels.get(v, str(v)) for v in value) if value else "—"
-    if value in (None, ""):
-        return "—"
-    return labels.get(value, str(value))
 
 
 class CodeLabelsMixin:

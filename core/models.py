@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import code_label
 from core.roles import reads_everything
 
 
@@ -61,10 +62,7 @@ class StatusChange(models.Model):
     def _label(self, value: str) -> str:
         if not value or self.status_choices is None:
             return value
-        try:
-            return str(self.status_choices(value).label)
-        except ValueError:
-            return value
+        return code_label(value, self.status_choices.choices)
 
     @property
     def from_label(self) -> str:
