@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("canal.urls")),
 ]
+
+# The 400 page names what was wrong (core.views.bad_request).
+handler400 = "core.views.bad_request"

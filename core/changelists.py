@@ -14,7 +14,7 @@ import ipaddress
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 # The lookups whose value is one of the field's own values (a list of them for ``in``).
@@ -116,10 +116,19 @@ class GuardedChangeListMixin:
 
     def get_search_fields(self, request):
         """The search fields that can hold the search term: an IP address field is searched
-        only for an address (PostgreSQL refuses ``inet`` text that is none, a 500)."""
+        only for an address (PostgreSQL refuses ``inet`` text that is none, a 500). The
+        term is the changelist's ``q`` or the autocomplete's ``term``."""
         fields = super().get_search_fields(request)
-        term = request.GET.get("q", "").strip()
+        term = (request.GET.get("q") or request.GET.get("term") or "").strip()
         return [name for name in fields if _searchable(self.model, name, term)]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The changelist's search and the autocomplete of the related fields both come
+        here: a search holding a NUL character (which PostgreSQL text cannot hold, a 500)
+        is refused with a 400 naming it."""
+        if "\x00" in search_term:
+            raise BadRequest(_("The search contains a NUL character: remove it."))
+        return super().get_search_results(request, queryset, search_term)
 
 
 def _searchable(model, name: str, term: str) -> bool:

@@ -7,18 +7,30 @@ from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import exports, jobs
 from core.models import ExportJob, ExportJobStatus
 from core.tasks import queue_job
+
+
+def bad_request(request, exception):
+    """The 400 page, naming what was wrong with the request: the portal's own ``BadRequest``
+    messages are written for the reader. Anything else Django refuses as suspicious (a
+    forged host, a malformed cookie) gets Django's plain page, which reads nothing of the
+    request."""
+    if not isinstance(exception, BadRequest):
+        return defaults.bad_request(request, exception)
+    return render(request, "400.html", {"message": str(exception)}, status=400)
 
 
 @never_cache

@@ -372,3 +372,23 @@ def test_autocomplete_offers_only_rows_in_scope(
         )
         expected = {str(target.obj.pk)} if allowed.exists() else set()
         assert {row["id"] for row in response.json()["results"]} == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "field_name"), AUTOCOMPLETE, ids=[f"{_label(m)}.{f}" for m, f in AUTOCOMPLETE]
+)
+def test_autocomplete_garbage_never_answers_500(client, superuser, source, field_name):
+    """Every autocomplete field searched for garbage (a NUL character was a 500): the
+    results, or a 400 naming what was wrong."""
+    client.force_login(superuser)
+    for term in [*GARBAGE, "x\x00y", "1.2.3.4", "%", "_"]:
+        query = {
+            "app_label": source._meta.app_label,
+            "model_name": source._meta.model_name,
+            "field_name": field_name,
+            "term": term,
+        }
+        response = client.get(reverse("admin:autocomplete"), query)
+        assert response.status_code in (200, 400), (term, response.status_code)
+        if "\x00" in term:
+            assert response.status_code == 400 and "NUL" in response.content.decode()

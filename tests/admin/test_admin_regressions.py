@@ -40,6 +40,26 @@ def test_a_nul_byte_in_a_filter_answers_the_changelist_error_redirect(client, se
 @pytest.mark.parametrize(
     "url",
     [
+        # Tried as an outsider: the autocomplete of a related field, searched for a NUL.
+        "/admin/autocomplete/?app_label=members&model_name=membership&field_name=organization"
+        "&term=%00",
+        "/admin/autocomplete/?app_label=funds&model_name=deal&field_name=owner&term=a%00b",
+    ],
+)
+def test_a_nul_byte_in_a_search_is_a_400_naming_it(client, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    # The changelist's own search form refuses it with its message.
+    listed = client.get("/admin/members/organization/?q=%00")
+    assert listed.status_code == 200
+    assert "Null characters are not allowed" in listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
         "/admin/members/membership/?status=bogus",
         "/admin/members/membership/?role__in=member,emperor",
         "/admin/members/membership/?term=forever",
