@@ -132,13 +132,20 @@ class OrganizationAdmin(
     # The organisations of the user's alliances and those in no alliance yet: another
     # alliance's members are not this secretariat's to read here (the public directory
     # shows what is public; an import matches existing organisations by code or name).
+    # Of those in no alliance, only the ones its secretariat added can be changed.
     resource_classes = [OrganizationResource]
     list_display = ("name", "name_en", "kind", "credit_code", "city", "parent")
+
     list_filter = ("kind", ("memberships__alliance", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "name_en", "credit_code", "city")
     autocomplete_fields = ("parent",)
     inlines = [MembershipInline, ContactInline]
     list_select_related = ("parent",)
+
+    def scope(self, queryset, user):
+        """Listed (and offered in the memberships' choices): those the secretariat may
+        make members; changed: ``editable_by`` (the others read-only)."""
+        return queryset.attachable_by(user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:

@@ -96,8 +96,11 @@ class OrganizationQuerySet(models.QuerySet):
             return public
         return public | self.filter(pk=org_id)
 
-    def editable_by(self, user):
-        """A secretariat changes its alliances' organisations and those in no alliance yet."""
+    def attachable_by(self, user):
+        """The organisations a secretariat may see in the admin and make members of its
+        alliances: its alliances' organisations and those in no alliance yet (a company
+        known to the portal as a fund's partner may still join). Seeing one is not
+        changing it (``editable_by``)."""
         if user.is_authenticated and user.is_superuser:
             return self
         if not roles.is_secretariat(user):
@@ -106,6 +109,26 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(
             Exists(any_membership.filter(alliance_id__in=roles.served_alliance_ids(user)))
             | ~Exists(any_membership)
+        )
+
+    def editable_by(self, user):
+        """A secretariat changes the organisations of its alliances (members, applicants
+        accepted, former members), and one in no alliance yet only when it was added by
+        the secretariat of one of its alliances (the record it is about to make a member,
+        as its history says): not a fund's partner or manager, nor the holding, which
+        another team keeps."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        if not roles.is_secretariat(user):
+            return self.none()
+        served = roles.served_alliance_ids(user)
+        any_membership = Membership.objects.filter(organization=OuterRef("pk"))
+        added_by_the_secretariat = self.model.history.filter(
+            id=OuterRef("pk"), history_type="+"
+        ).filter(Q(history_user=user) | Q(history_user__served_alliances__in=served))
+        return self.filter(
+            Exists(any_membership.filter(alliance_id__in=served))
+            | (~Exists(any_membership) & Exists(added_by_the_secretariat))
         )
 
     def matching(self, *, name: str, credit_code: str = ""):

@@ -341,6 +341,59 @@ def test_secretariat_of_a_cannot_edit_an_organisation_of_b(api, secretariat_a, o
     assert org_b.city != "北京"
 
 
+def test_a_secretariat_cannot_change_an_organisation_in_no_alliance_it_did_not_add(
+    api, client, secretariat_a, secretariat_b, alliance_a
+):
+    """Tried as an outsider: the secretariat changed a fund's limited partner (in no
+    alliance) through the API and the admin. It may list it (to make it a member) but
+    change only its alliances' organisations and those its secretariat added."""
+    partner = OrganizationFactory(name="山东省引导基金", website="https://guide.example.cn/")
+    response = api.as_user(secretariat_a).patch(
+        f"/api/v1/organizations/{partner.pk}/", {"website": "https://x.example.cn/"}
+    )
+    assert response.status_code == 403
+    client.force_login(secretariat_a)
+    change = f"/admin/members/organization/{partner.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # read-only
+    posted = client.post(change, {"name": partner.name, "kind": partner.kind, "website": "x"})
+    assert posted.status_code == 403
+    partner.refresh_from_db()
+    assert partner.website == "https://guide.example.cn/"
+    # Still offered as a new member of the secretariat's alliance.
+    offered = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "members",
+            "model_name": "membership",
+            "field_name": "organization",
+            "term": "引导基金",
+        },
+    )
+    assert [row["id"] for row in offered.json()["results"]] == [str(partner.pk)]
+
+    # One the secretariat adds itself it completes before it joins; another alliance's
+    # secretariat does not.
+    created = api.as_user(secretariat_a).post(
+        "/api/v1/organizations/", {"name": "新成员单位", "kind": "enterprise"}
+    )
+    assert created.status_code == 201
+    added = created.data["id"]
+    assert (
+        api.as_user(secretariat_a)
+        .patch(f"/api/v1/organizations/{added}/", {"city": "滕州"})
+        .status_code
+        == 200
+    )
+    assert (
+        api.as_user(secretariat_b)
+        .patch(f"/api/v1/organizations/{added}/", {"city": "北京"})
+        .status_code
+        == 403
+    )
+    assert Organization.objects.get(pk=added).city == "滕州"
+
+
 def test_public_directory_hides_organisations_without_active_membership(api, org_a):
     lone = OrganizationFactory()
     ids = {row["id"] for row in api.get("/api/v1/organizations/").data["results"]}
