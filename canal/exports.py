@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from canal import dashboard
 from canal.forms import CanalFilterForm
 from core.exports import Table, labelled, named, register
-from core.lists import Name, sort_by
+from core.lists import Choice, Name, sort_by
 from members import roles
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Membership
@@ -116,7 +116,7 @@ def organization_roles(user, params: dict) -> Table:
 SUBSTITUTION_COLUMNS = {
     "product": "name",
     "enterprise": (Name("enterprise__name"), "name"),
-    "field": ("project__achievement__field", "name"),
+    "field": (Choice("project__achievement__field", Field.choices), "name"),
     "replaces": ("replaced_product", "name"),
     "share": ("domestic_market_share", "name"),
     "launched": ("launch_date", "name"),

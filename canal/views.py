@@ -16,14 +16,14 @@ from canal.forms import CanalFilterForm, ImportSubstitutionFilterForm
 from core.canal import CHAINS
 from core.exports import FORMATS, export_response
 from core.forms import SearchForm
-from core.lists import Name, sort, sort_rows
+from core.lists import Choice, Name, sort, sort_rows
 from core.money import money_short
 from core.paging import get_page, page_number
 from core.templatetags.names import named
 from core.views import export_or_queue
 from funds.models import Investment
 from members import roles
-from members.choices import GOVERNING_ROLES, MembershipStatus
+from members.choices import GOVERNING_ROLES, MembershipStatus, OrganizationKind
 from members.models import Alliance, Membership, Organization
 from projects.choices import Field
 from projects.models import Achievement, Product, Project
@@ -382,7 +382,7 @@ def organization_roles(request):
 # The organisations' roles list's sortable columns (core.lists.sort): key -> fields.
 ROLE_COLUMNS = {
     "name": Name("name"),
-    "kind": ("kind", Name("name")),
+    "kind": (Choice("kind", OrganizationKind.choices), Name("name")),
     "alliances": ("alliance_count", Name("name")),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 
 from core.paging import get_page
 from core.templatetags.names import named
@@ -44,6 +44,25 @@ class Age:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A column of stored codes sorted in the order their ``choices`` are declared (a deal's
+    stages in the pipeline's order, a project's stages from pilot to market), as the
+    reader reads the labels, not by the codes' spelling; a code not declared last."""
+
+    field: str
+    choices: tuple
+
+    def order(self, descending: bool):
+        codes = [code for code, _label in self.choices]
+        position = Case(
+            *(When(**{self.field: code}, then=Value(i)) for i, code in enumerate(codes)),
+            default=Value(len(self.choices)),
+            output_field=IntegerField(),
+        )
+        return position.desc() if descending else position.asc()
+
+
+@dataclass(frozen=True)
 class Sorting:
     """The ordering a list applies: ``key`` (public name) and its direction."""
 
@@ -59,8 +78,9 @@ def sort(queryset, request, columns: dict, default: str):
     """``queryset`` ordered by ``?ordering=`` when its key is in ``columns``, else by
     ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
 
-    Each column is a field path, a ``Name`` (names in the reader's language), an ``Age``
-    (time since a date) or a tuple of them (ties broken by the next).
+    Each column is a field path, a ``Name`` (names in the reader's language), a ``Choice``
+    (codes in their choices' order), an ``Age`` (time since a date) or a tuple of them
+    (ties broken by the next).
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
@@ -81,7 +101,7 @@ def sort_by(queryset, requested: str | None, columns: dict, default):
 
 
 def _order(field, descending: bool):
-    if isinstance(field, Name | Age):
+    if isinstance(field, Name | Age | Choice):
         return field.order(descending)
     return f"-{field}" if descending else field
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import Table, labelled, named, register
 from core.forms import filtered
-from core.lists import Age, Name, sort_by
+from core.lists import Age, Choice, Name, sort_by
 from core.money import currency_label
 from funds.choices import Currency, DealSource, DealStage
 from funds.filtersets import DealFilterSet
@@ -19,7 +19,7 @@ from funds.models import Deal, Fund
 # The deal table's sortable columns (core.lists), which its export follows.
 DEAL_COLUMNS = {
     "company": (Name("company__name"), "created"),
-    "stage": ("stage", "created"),
+    "stage": (Choice("stage", DealStage.choices), "created"),
     "requested": ("requested_amount", "created"),
     "owner": ("owner__username", "created"),
     "score": ("average_score", "created"),

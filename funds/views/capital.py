@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service
 from core.idempotency import once_per_key
-from core.lists import Name, sort
+from core.lists import Choice, Name, sort
 from funds import services
+from funds.choices import FundStatus
 from funds.forms import CapitalCallForm, PaymentForm
 from funds.metrics import fund_figures
 from funds.models import CapitalCall, Fund, Payment
@@ -36,7 +37,7 @@ FUND_COLUMNS = {
     "manager": (Name("manager__name"), "name"),
     "target": ("target_size", "name"),
     "vintage": ("vintage_year", "name"),
-    "status": ("status", "name"),
+    "status": (Choice("status", FundStatus.choices), "name"),
     "deals": ("deal_count", "name"),
 }
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import filtered, service_errors_to_form
-from core.lists import Name, sort
+from core.lists import Choice, Name, sort
 from core.paging import CappedPaginator, get_page
 from members import roles
 from projects import services
-from projects.choices import AchievementStatus
+from projects.choices import AchievementStatus, Field
 from projects.filtersets import AchievementFilterSet
 from projects.forms import (
     AchievementForm,
@@ -30,9 +30,9 @@ PAGE_SIZE = 20
 MY_COLUMNS = {
     "title": "title",
     "alliance": (Name("alliance__name"), "title"),
-    "field": ("field", "title"),
+    "field": (Choice("field", Field.choices), "title"),
     "trl": ("trl", "title"),
-    "status": ("status", "title"),
+    "status": (Choice("status", AchievementStatus.choices), "title"),
     "created": "created",
 }
 REVIEW_COLUMNS = {

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered
-from core.lists import Name, sort
+from core.lists import Choice, Name, sort
 from core.paging import get_page
 from core.panels import render_panels
 from members import roles
 from projects import services
+from projects.choices import ProjectStage
 from projects.filtersets import ProjectFilterSet
 from projects.forms import (
     MilestoneForm,
@@ -34,7 +35,7 @@ PROJECT_COLUMNS = {
     "title": "title",
     "alliance": (Name("achievement__alliance__name"), "title"),
     "enterprise": (Name("enterprise__name"), "title"),
-    "stage": ("stage", "title"),
+    "stage": (Choice("stage", ProjectStage.choices), "title"),
     "started": "started_on",
     "overdue": ("overdue_count", "started_on"),
 }

@@ -308,6 +308,15 @@ def test_the_deal_table_and_the_fund_list_sort_and_count(client, manager_x, fund
     export = client.get(url, {"ordering": "-requested", "export": "csv"})
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == ["乙公司", "丙公司", "甲公司"]
+    # Stages in the pipeline's order, not their codes' (tried as an outsider: "committee"
+    # came before "declined", "exited", "invested", ..., "sourced").
+    for name, stage in (("乙公司", "committee"), ("甲公司", "sourced"), ("丙公司", "invested")):
+        Deal.objects.filter(fund=fund_x, company__name=name).update(stage=stage)
+    assert companies({"ordering": "stage"})[0] == ["甲公司", "乙公司", "丙公司"]
+    assert companies({"ordering": "-stage"})[0] == ["丙公司", "乙公司", "甲公司"]
+    export = client.get(url, {"ordering": "stage", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["甲公司", "乙公司", "丙公司"]
     # Days in stage: 乙 moved 30 days ago, 甲 3 days ago, 丙 today.
     from django.utils import timezone
 
