@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.serializers import CommentSerializer
@@ -108,9 +109,10 @@ class AchievementViewSet(ReadPathMixin, ScopedModelViewSet):
         return self._transition(request, services.achievement_reject)
 
     @extend_schema(responses=CanalThreadSerializer)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
     def canal(self, request, pk=None):
-        """The achievement's thread from IP to exit: each hop's date, organisation and days."""
+        """The achievement's thread from IP to exit: each hop's date, organisation and days;
+        for logged-in users, as the thread's page (the catalogue itself is public)."""
         achievement = self.get_object()
         thread = {
             "achievement": achievement.pk,

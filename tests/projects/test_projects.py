@@ -544,3 +544,19 @@ def test_achievement_canal_page(client, analyst, project_a):
 def test_project_create_page_refuses_unaccepted(client, secretariat_a, submitted_a):
     client.force_login(secretariat_a)
     assert client.get(f"/achievements/{submitted_a.pk}/projects/new/").status_code == 403
+
+
+def test_the_thread_answers_logged_in_users_in_the_api_as_on_its_page(
+    api, client, analyst, project_a
+):
+    """Tried as an outsider: the API answered the thread to anonymous requests while its
+    page asks them to log in. Both ask now; a logged-in reader gets the same hops in both."""
+    stored_hops.rebuild([project_a.achievement_id])
+    pk = project_a.achievement_id
+    assert api.get(f"/api/v1/achievements/{pk}/canal/").status_code == 401
+    page = client.get(f"/achievements/{pk}/canal/")
+    assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+    hops = api.as_user(analyst).get(f"/api/v1/achievements/{pk}/canal/").data["hops"]
+    client.force_login(analyst)
+    shown = client.get(f"/achievements/{pk}/canal/").context["hops"]
+    assert [hop["key"] for hop in hops] == [hop.key for hop in shown]
