@@ -98,9 +98,12 @@ def test_fund_pages_show_short_amounts_with_the_full_figure_on_hover(
 def test_the_fund_page_names_no_currency_code_to_chinese_readers(client, manager_x, fund_x):
     client.force_login(manager_x)
     chinese = client.get(f"/funds/{fund_x.pk}/", **CHINESE).content.decode()
-    assert "CNY" not in chinese  # not in the figures' note either ("in 元")
+    assert "CNY" not in chinese
+    # The note names the currency, not a unit: the figures are in 万元 and 亿元, each
+    # with its unit (tried as an outsider: "单位：元" over figures in 亿元).
+    assert "币种：人民币" in chinese and "单位：" not in chinese
     english = client.get(f"/funds/{fund_x.pk}/", **ENGLISH).content.decode()
-    assert "in CNY." in english
+    assert "in Chinese yuan." in english
 
 
 def test_fund_figures_name_the_investees_in_the_readers_language(client, manager_x, fund_x):
