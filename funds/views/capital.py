@@ -1,8 +1,11 @@
 """The fund's pages on money: the fund with its figures, capital calls, payments, notices."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from funds import services
 from funds.choices import FundStatus
 from funds.forms import CapitalCallForm, PaymentForm
 from funds.metrics import fund_figures
-from funds.models import CapitalCall, Fund, Payment
+from funds.models import CapitalCall, CapitalCallAllocation, Fund, Payment
 from funds.statements import reportable_quarters
 from funds.views.common import is_on_team, visible_fund
 
@@ -51,7 +54,15 @@ def fund_detail(request, pk, call_form=None):
         "figures": fund_figures(fund),
         "commitments": fund.commitments.select_related("limited_partner"),
         "quarters": reportable_quarters(fund),
-        "calls": fund.capital_calls.prefetch_related("allocations"),
+        # Each call with what its partners paid in, and each partner's payment named.
+        "calls": fund.capital_calls.annotate(
+            paid_total=Coalesce(Sum("allocations__paid_amount"), Value(Decimal(0)))
+        ).prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=CapitalCallAllocation.objects.select_related("limited_partner"),
+            )
+        ),
         "on_team": on_team,
     }
     if on_team:

@@ -265,3 +265,35 @@ def test_an_allocation_of_another_call_is_not_found(client, manager_x, call, par
     allocation = allocation_of(call, partner)
     assert client.get(f"/calls/{call.pk + 999}/notices/{allocation.pk}/pdf/").status_code == 404
     assert client.get(f"/calls/{call.pk}/notices/{allocation.pk + 999}/pdf/").status_code == 404
+
+
+def test_the_funds_calls_name_each_partners_payment_and_the_sum_paid_in(
+    client,
+    manager_x,
+    call,
+    partner,
+    other,
+    fund,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """Tried as an outsider: the calls' "Paid" column showed status badges naming nobody
+    and no amount. It names each partner and says what the call has been paid in."""
+    services.payment_record(
+        capital_call=call,
+        limited_partner=partner,
+        actor=manager_x,
+        amount=D("150000.00"),
+        paid_on=datetime.date(2026, 3, 10),
+    )
+    client.force_login(manager_x)
+    page = client.get(f"/funds/{fund.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = page.split('data-testid="calls"')[1].split("</table>")[0]
+    assert "15 万元" in table  # paid in: 150,000 of the 250,000 called
+    assert "中国科学院控股有限公司N · 已缴付" in table
+    assert "山东省引导基金N · " in table
+    assert 'title="0.00 元 / 100,000.00 元"' in table
+    # The table's queries do not grow with its calls and partners.
+    issue(fund, manager_x, "100000.00", django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(40):
+        client.get(f"/funds/{fund.pk}/")
