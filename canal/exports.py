@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from canal import dashboard
 from canal.forms import CanalFilterForm
 from core.exports import Table, labelled, named, register
-from core.lists import Choice, Name, sort_by
+from core.lists import Choice, Name, Text, sort_by
 from members import roles
 from members.choices import MembershipRole, MembershipStatus, OrganizationKind
 from members.models import Membership
@@ -114,7 +114,7 @@ def organization_roles(user, params: dict) -> Table:
 
 # The import-substitution list's sortable columns (core.lists), which its export follows.
 SUBSTITUTION_COLUMNS = {
-    "product": "name",
+    "product": Text("name"),
     "enterprise": (Name("enterprise__name"), "name"),
     "field": (Choice("project__achievement__field", Field.choices), "name"),
     "replaces": ("replaced_product", "name"),

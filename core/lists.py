@@ -11,23 +11,43 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page
 from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Collate
 
 from core.paging import get_page
-from core.templatetags.names import named
+from core.templatetags.names import named, reads_english
 
 PAGE_SIZE = 25
+
+
+def reader_collation() -> str:
+    """The collation text sorts in for the reader: pinyin order for Chinese readers, Latin
+    letters first for English ones (core migration 0005; code point order where the
+    database has no ICU)."""
+    return "reader_en" if reads_english() else "reader_zh"
 
 
 @dataclass(frozen=True)
 class Name:
     """A column of names sorted as the reader sees them: by the English name (``name_en``)
     for English readers where there is one, else by the Chinese ``name``
-    (``core.templatetags.names.named``, the rule the templates show names by)."""
+    (``core.templatetags.names.named``, the rule the templates show names by), in the
+    reader's collation (北京 before 上海 in pinyin)."""
 
     field: str
 
     def order(self, descending: bool):
-        expression = named(self.field)
+        expression = Collate(named(self.field), reader_collation())
+        return expression.desc() if descending else expression.asc()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A column of text (a city, a title) sorted in the reader's collation."""
+
+    field: str
+
+    def order(self, descending: bool):
+        expression = Collate(F(self.field), reader_collation())
         return expression.desc() if descending else expression.asc()
 
 
@@ -78,7 +98,8 @@ def sort(queryset, request, columns: dict, default: str):
     """``queryset`` ordered by ``?ordering=`` when its key is in ``columns``, else by
     ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
 
-    Each column is a field path, a ``Name`` (names in the reader's language), a ``Choice``
+    Each column is a field path, a ``Name`` (names in the reader's language), a ``Text``
+    (text in the reader's collation), a ``Choice``
     (codes in their choices' order), an ``Age`` (time since a date) or a tuple of them
     (ties broken by the next).
 
@@ -101,7 +122,7 @@ def sort_by(queryset, requested: str | None, columns: dict, default):
 
 
 def _order(field, descending: bool):
-    if isinstance(field, Name | Age | Choice):
+    if isinstance(field, Name | Text | Age | Choice):
         return field.order(descending)
     return f"-{field}" if descending else field
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
-from core.lists import Choice, Name, paginate, sort
+from core.lists import Choice, Name, Text, paginate, sort
 from core.notify import Party, notify_on_commit
 from core.panels import render_panels
 from core.throttling import throttle_posts
@@ -21,7 +21,7 @@ DIRECTORY_PAGE_SIZE = 25
 DIRECTORY_COLUMNS = {
     "name": Name("organization__name"),
     "kind": (Choice("organization__kind", OrganizationKind.choices), Name("organization__name")),
-    "city": ("organization__city", Name("organization__name")),
+    "city": (Text("organization__city"), Name("organization__name")),
     "role": (Choice("role", MembershipRole.choices), Name("organization__name")),
     "joined": ("joined_on", Name("organization__name")),
 }

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service
 from core.idempotency import once_per_key
-from core.lists import Choice, Name, sort
+from core.lists import Choice, Name, Text, sort
 from funds import services
 from funds.choices import FundStatus
 from funds.forms import CapitalCallForm, PaymentForm
@@ -36,7 +36,7 @@ def fund_list(request):
 
 # The fund list's sortable columns (core.lists.sort): key -> fields.
 FUND_COLUMNS = {
-    "name": "name",
+    "name": Text("name"),
     "manager": (Name("manager__name"), "name"),
     "target": ("target_size", "name"),
     "vintage": ("vintage_year", "name"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import filtered, service_errors_to_form
-from core.lists import Choice, Name, sort
+from core.lists import Choice, Name, Text, sort
 from core.paging import CappedPaginator, get_page
 from members import roles
 from projects import services
@@ -28,7 +28,7 @@ PAGE_SIZE = 20
 
 # The sortable columns of the lists (core.lists.sort): key -> fields.
 MY_COLUMNS = {
-    "title": "title",
+    "title": Text("title"),
     "alliance": (Name("alliance__name"), "title"),
     "field": (Choice("field", Field.choices), "title"),
     "trl": ("trl", "title"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.canal import achievement_thread
 from core.forms import apply_service, filtered
-from core.lists import Choice, Name, sort
+from core.lists import Choice, Name, Text, sort
 from core.paging import get_page
 from core.panels import render_panels
 from members import roles
@@ -32,7 +32,7 @@ from projects.views.achievements import (
 
 # The sortable columns of the lists (core.lists.sort): key -> fields.
 PROJECT_COLUMNS = {
-    "title": "title",
+    "title": Text("title"),
     "alliance": (Name("achievement__alliance__name"), "title"),
     "enterprise": (Name("enterprise__name"), "title"),
     "stage": (Choice("stage", ProjectStage.choices), "title"),
@@ -40,9 +40,9 @@ PROJECT_COLUMNS = {
     "overdue": ("overdue_count", "started_on"),
 }
 OVERDUE_COLUMNS = {
-    "title": ("title", "due_on"),
+    "title": (Text("title"), "due_on"),
     "due": "due_on",
-    "project": ("project__title", "due_on"),
+    "project": (Text("project__title"), "due_on"),
     "enterprise": (Name("project__enterprise__name"), "due_on"),
     "alliance": (Name("project__achievement__alliance__name"), "due_on"),
 }

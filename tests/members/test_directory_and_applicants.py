@@ -20,6 +20,15 @@ def client(client):
     return client
 
 
+def _has_icu() -> bool:
+    """Whether the database sorts Chinese in pinyin (its PostgreSQL has ICU)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT collprovider FROM pg_collation WHERE collname = 'reader_zh'")
+        return cursor.fetchone()[0] == "i"
+
+
 def _directory_names(response):
     table = response.content.decode().split('data-testid="directory"')[1].split("</table>")[0]
     return re.findall(r'<a href="/organizations/\d+/">([^<]+)</a>', table)
@@ -92,23 +101,36 @@ def test_directory_shows_english_names_to_english_readers(client, alliance_a):
 
 
 def test_directory_sorts_names_as_each_reader_sees_them(client, alliance_a):
-    # A Chinese reader sorts by the Chinese names; an English reader sees, and sorts by,
-    # the English names where there are any.
-    for name, name_en in (
-        ("甲化工", "Zeta Chemicals"),
-        ("乙材料", "Alpha Materials"),
-        ("丙所", ""),
-    ):
+    # A Chinese reader sorts by the Chinese names, in pinyin; an English reader sees, and
+    # sorts by, the English names where there are any (tried as an outsider: code point
+    # order, 上海 before 北京).
+    names = (("甲化工", "Zeta Chemicals"), ("乙材料", "Alpha Materials"), ("丙所", ""))
+    for name, name_en in names:
         MembershipFactory(
             alliance=alliance_a, organization__name=name, organization__name_en=name_en
         )
     url = f"/alliances/{alliance_a.slug}/"
     chinese = _directory_names(client.get(url, {"ordering": "name"}))
-    assert chinese == sorted(chinese)
+    if _has_icu():  # bing, jia, yi
+        assert chinese == ["丙所", "甲化工", "乙材料"]
+    else:  # the embedded PostgreSQL has no ICU: code point order
+        assert chinese == sorted(chinese)
     english = _directory_names(client.get(url, {"ordering": "name"}, HTTP_ACCEPT_LANGUAGE="en"))
-    assert english == sorted(english) == ["Alpha Materials", "Zeta Chemicals", "丙所"]
+    assert english == ["Alpha Materials", "Zeta Chemicals", "丙所"]
     backwards = client.get(url, {"ordering": "-name"}, HTTP_ACCEPT_LANGUAGE="en")
     assert _directory_names(backwards) == english[::-1]
+
+
+def test_directory_sorts_cities_in_pinyin(client, alliance_a):
+    cities = (("北京", "京所"), ("上海", "沪所"), ("兰州", "兰所"))
+    for city, name in cities:
+        MembershipFactory(alliance=alliance_a, organization__name=name, organization__city=city)
+    url = f"/alliances/{alliance_a.slug}/"
+    by_city = _directory_names(client.get(url, {"ordering": "city"}))
+    if _has_icu():  # Beijing, Lanzhou, Shanghai
+        assert by_city == ["京所", "兰所", "沪所"]
+    else:
+        assert by_city == ["沪所", "兰所", "京所"]  # 上 < 兰 < 北 in code points
 
 
 # --- Applicants ----------------------------------------------------------------------------
