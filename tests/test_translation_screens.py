@@ -63,11 +63,22 @@ STATUTORY_CAPITALS = re.compile("人民币[零壹贰叁肆伍陆柒捌玖拾佰�
 ALLOWED = [(r"^/calls/\d+/notices/", STATUTORY_CAPITALS)]
 
 
+# A record's own admin page shows its Chinese name in its ``name`` field, next to the English
+# one: in an input where the user may change it, as text where the page is read-only (an
+# organisation the secretariat may list but not change).
+OWN_NAME = re.compile(r"^/admin/members/(organization|alliance)/(\d+)/change/")
+
+
 def _unexplained(url: str, words: list[str]) -> list[str]:
     """The words that no allowance of ``url`` explains."""
     for pattern, allowed in ALLOWED:
         if re.search(pattern, url):
             words = [w for w in words if not allowed.fullmatch(w)]
+    own = OWN_NAME.match(url)
+    if own:
+        model = apps.get_model("members", own.group(1))
+        name = model._default_manager.filter(pk=own.group(2)).values_list("name", flat=True)
+        words = [w for w in words if w not in name]
     return words
 
 
