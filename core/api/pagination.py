@@ -5,7 +5,7 @@
   with ``count_is_estimate: true`` ("more than 10,000") instead of counting every row.
 * ``?pagination=cursor`` (then the ``cursor`` of the ``next`` / ``previous`` links) answers
   ``{"next", "previous", "results"}``: DRF's keyset pagination, as fast on the millionth row
-  as on the first, ordered by ``?ordering=`` or the resource's ``cursor_ordering``.
+  as on the first, by the primary key (newest first, or ``?ordering=id``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.paging import CappedPaginator
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-CURSOR_ORDERING = ("-created", "-id")
+CURSOR_ORDERING = ("-id",)
 
 
 class StandardPagination(PageNumberPagination):
@@ -133,27 +133,48 @@ class StandardPagination(PageNumberPagination):
 
 
 class KeysetPagination(CursorPagination):
-    """DRF's cursor pagination, ordered by ``?ordering=`` or the view's ``cursor_ordering``."""
+    """DRF's cursor pagination over the primary key: newest first, or oldest first with
+    ``?ordering=id``. A cursor's position must be unique for a walk to give every row
+    exactly once (tried as an outsider: ordered by ``kind`` a walk of 325 organisations
+    gave 242 of them, some several times; by a date with empty values it stopped at the
+    first; by a relation its second page failed), so no other ordering is taken: sorting
+    by a column is what page numbers are for."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    invalid_ordering_message = _(
+        "Cursor pages are ordered by id (newest first, or ?ordering=id): a unique key, so "
+        "that a walk gives every row once. Sort by other columns with page numbers."
+    )
 
     def get_ordering(self, request, queryset, view):
-        ordering = None
-        if request.query_params.get(OrderingFilter.ordering_param):
-            ordering = OrderingFilter().get_ordering(request, queryset, view)
-        ordering = tuple(ordering or getattr(view, "cursor_ordering", CURSOR_ORDERING))
-        if any("__" in term for term in ordering):
-            raise ValidationError(
-                {"ordering": [_("Cursor pages cannot be ordered by a related field.")]}
-            )
-        return ordering
+        requested = [
+            term.strip()
+            for term in request.query_params.get(OrderingFilter.ordering_param, "").split(",")
+            if term.strip()
+        ]
+        if not requested:
+            return CURSOR_ORDERING
+        if requested in (["id"], ["pk"]):
+            return ("id",)
+        if requested in (["-id"], ["-pk"]):
+            return ("-id",)
+        raise ValidationError({"ordering": [self.invalid_ordering_message]})
+
+    def decode_cursor(self, request):
+        """The cursor, whose position must be a key: a forged one is refused as invalid
+        (a 404, as DRF refuses an unreadable cursor), never passed to the database."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            position = str(cursor.position)
+            if not (position.isascii() and position.isdigit() and len(position) <= 19):
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def keys(self, queryset, request, view):
-        """The queryset reduced to the primary key and the ordering's columns."""
-        columns = {term.lstrip("-") for term in self.get_ordering(request, queryset, view)}
-        return queryset.values("pk", *sorted(columns - {"pk"}))
+        """The queryset reduced to the primary key, which orders it."""
+        return queryset.values("pk", "id")
 
 
 def wants_cursor(request) -> bool:

@@ -10,7 +10,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 
 from core import roles
 from core.api.filters import FilterBackend
-from core.api.pagination import CURSOR_ORDERING, KeysetPagination, wants_cursor
+from core.api.pagination import KeysetPagination, wants_cursor
 from core.api.read import read_plan
 from core.api.renderers import JSONRenderer
 
@@ -52,8 +52,6 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     create_with = None
     # The service that deletes a row, called as ``delete_with(<model name>=row, actor=user)``.
     delete_with = None
-    # The order of keyset pages (``?pagination=cursor``) when the client gives no ``ordering``.
-    cursor_ordering = CURSOR_ORDERING
 
     @property
     def paginator(self):
