@@ -96,6 +96,24 @@ class ConstraintValidatedModelForm(forms.ModelForm):
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 
 
+class WholeInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset whose submission must carry every row the parent already has, each
+    kept or marked for deletion: a tampered management form (``TOTAL_FORMS=-1``,
+    ``INITIAL_FORMS=0``) sends none of them, and saving the rows it does carry would
+    delete the others silently (tried as an outsider: every inventor was deleted)."""
+
+    def clean(self):
+        super().clean()
+        if self.instance is None or self.instance.pk is None:
+            return
+        existing = set(self.get_queryset().values_list("pk", flat=True))
+        sent = {form.instance.pk for form in self.initial_forms if form.instance.pk}
+        if existing - sent:
+            raise ValidationError(
+                _("The form came back without some of the rows it showed: reload the page.")
+            )
+
+
 def check_date_range(value, *, latest=None, earliest=EARLIEST_DATE):
     """Refuse a date before ``earliest`` (1 January 1900) or after ``latest`` (when given):
     a year typed as 2099 or 0202 is a slip of the keyboard, not a fact."""

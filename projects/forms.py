@@ -3,7 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConstraintValidatedModelForm, DateField, DateInput, check_date_range
+from core.forms import (
+    ConstraintValidatedModelForm,
+    DateField,
+    DateInput,
+    WholeInlineFormSet,
+    check_date_range,
+)
 from members import roles
 from members.models import Alliance, Organization
 from projects.choices import Cooperation, ProjectStage
@@ -86,7 +92,7 @@ class InventorForm(forms.ModelForm):
         fields = ["name", "organization", "share"]
 
 
-class BaseInventorFormSet(forms.BaseInlineFormSet):
+class BaseInventorFormSet(WholeInlineFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -119,7 +125,7 @@ class IPItemForm(forms.ModelForm):
         return check_date_range(self.cleaned_data.get("filed_on"), latest=timezone.localdate())
 
 
-class BaseIPItemFormSet(forms.BaseInlineFormSet):
+class BaseIPItemFormSet(WholeInlineFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -207,3 +207,37 @@ def test_detail_shows_history_recorded_without_a_user(client, secretariat_a, sub
     response = client.get(f"/achievements/{submitted_a.pk}/")
     assert response.status_code == 200
     assert "Submitted" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"inventors-TOTAL_FORMS": "-1"},
+        {"inventors-TOTAL_FORMS": "0", "inventors-INITIAL_FORMS": "0"},
+        {"ip-TOTAL_FORMS": "-1"},
+        {"ip-TOTAL_FORMS": "0", "ip-INITIAL_FORMS": "0"},
+    ],
+)
+def test_a_tampered_formset_deletes_nothing(client, submitter_a, alliance_a, org_a, tampered):
+    """Tried as an outsider: ``inventors-TOTAL_FORMS=-1`` on the edit form answered 302
+    and every inventor was gone. Rows the form showed must come back, kept or deleted."""
+    client.force_login(submitter_a)
+    client.post("/my/achievements/new/", form_data(alliance_a, save="1"))
+    achievement = Achievement.objects.get()
+    inventors = list(achievement.inventors.order_by("-share"))
+    data = form_data(
+        alliance_a,
+        save="1",
+        **{
+            "inventors-INITIAL_FORMS": "2",
+            "inventors-0-id": inventors[0].pk,
+            "inventors-1-id": inventors[1].pk,
+            "ip-INITIAL_FORMS": "1",
+            "ip-0-id": achievement.ip_items.get().pk,
+        },
+    )
+    data.update(tampered)
+    response = client.post(f"/my/achievements/{achievement.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    assert achievement.inventors.count() == 2 and achievement.ip_items.count() == 1
