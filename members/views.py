@@ -7,7 +7,6 @@ from core.api.throttles import AnonymousWriteThrottle
 from core.forms import apply_service, filtered
 from core.idempotency import once_per_key
 from core.lists import Choice, Name, Text, paginate, sort
-from core.notify import Party, notify_on_commit
 from core.panels import render_panels
 from core.throttling import throttle_posts
 from members import services
@@ -142,24 +141,10 @@ def apply(request, slug=None):
 
 
 def _confirm_by_mail(request, application: MembershipApplication) -> None:
-    mailing = notify_on_commit(
-        subject=_("Application %(reference)s received") % {"reference": application.reference},
-        body=_(
-            "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
-            "been received under the reference %(reference)s. The alliance's secretariat will "
-            "review it.\n\nFollow its status at %(link)s (keep this link private).\n"
-        )
-        % {
-            "name": application.contact_name,
-            "organization": application.organization_name,
-            "alliance": application.alliance.display_name,
-            "reference": application.reference,
-            "link": request.build_absolute_uri(application.get_status_url()),
-        },
-        to=[Party.of(application.contact_name, [application.contact_email])],
-        concerns=application,
-    )
-    mailing.tell(request)
+    services.application_acknowledge(
+        application=application,
+        status_url=request.build_absolute_uri(application.get_status_url()),
+    ).tell(request)
 
 
 def apply_done(request):

@@ -137,12 +137,13 @@ class MembershipApplicationSerializer(MailingMixin, ValidatedModelSerializer):
         ]
 
 
-class ApplicationSubmittedSerializer(serializers.ModelSerializer):
-    """What the public applicant gets back: no internal fields."""
+class ApplicationSubmittedSerializer(MailingMixin, serializers.ModelSerializer):
+    """What the public applicant gets back: no internal fields; ``mailing`` says whether
+    the acknowledgement (reference and status link) was queued for its contact."""
 
     class Meta:
         model = MembershipApplication
-        fields = ["id", "alliance", "organization_name", "status", "created"]
+        fields = ["id", "alliance", "organization_name", "status", "created", "mailing"]
         read_only_fields = fields
 
 

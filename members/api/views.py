@@ -167,6 +167,11 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         application = services.application_submit(
             application=MembershipApplication(**serializer.validated_data)
         )
+        # The applicant is mailed its reference and status link, as by the join form.
+        application.mailing = services.application_acknowledge(
+            application=application,
+            status_url=request.build_absolute_uri(application.get_status_url()),
+        )
         return Response(
             ApplicationSubmittedSerializer(application).data, status=status.HTTP_201_CREATED
         )
@@ -176,8 +181,11 @@ class MembershipApplicationViewSet(ScopedModelViewSet):
         self.check_editable(application)
         body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        service(application=application, actor=request.user, **body.validated_data)
-        application.refresh_from_db()  # keeps the ``mailing`` the service set
+        decided = service(application=application, actor=request.user, **body.validated_data)
+        application.refresh_from_db()
+        # Whom the decision was mailed to, as the service queued it (it answers the
+        # application, or the membership an approval made; both carry the mailing).
+        application.mailing = getattr(decided, "mailing", None)
         return Response(MembershipApplicationSerializer(application).data)
 
     @extend_schema(request=ApproveSerializer, responses=MembershipApplicationSerializer)

@@ -4,6 +4,7 @@ One function per transition; the admin actions, the portal views and the API act
 call these. Each locks its row, checks the current state, records a ``MembershipEvent``."""
 
 from members.services.applications import (
+    application_acknowledge,
     application_approve,
     application_reject,
     application_submit,
@@ -23,6 +24,7 @@ from members.services.reminders import liaison, mailed_today, memberships_remind
 __all__ = [
     "application_approve",
     "application_reject",
+    "application_acknowledge",
     "application_submit",
     "liaison",
     "mailed_today",

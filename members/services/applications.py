@@ -54,6 +54,29 @@ def application_submit(*, application: MembershipApplication) -> MembershipAppli
     return application
 
 
+def application_acknowledge(*, application: MembershipApplication, status_url: str):
+    """Mail the applicant that the application was received, with its reference and the
+    private link to its status (the join form and the API both send it). Answers the
+    mailing: whom it was queued for, or why nobody could be mailed."""
+    return notify_on_commit(
+        subject=_("Application %(reference)s received") % {"reference": application.reference},
+        body=_(
+            "Dear %(name)s,\n\nthe application of %(organization)s to join %(alliance)s has "
+            "been received under the reference %(reference)s. The alliance's secretariat will "
+            "review it.\n\nFollow its status at %(link)s (keep this link private).\n"
+        )
+        % {
+            "name": application.contact_name,
+            "organization": application.organization_name,
+            "alliance": application.alliance.display_name,
+            "reference": application.reference,
+            "link": status_url,
+        },
+        to=[Party.of(application.contact_name, [application.contact_email])],
+        concerns=application,
+    )
+
+
 def _locked_pending(application: MembershipApplication) -> MembershipApplication:
     application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:

@@ -465,8 +465,55 @@ def test_anyone_can_apply_and_sees_no_internal_fields(api, alliance_a):
         },
     )
     assert response.status_code == 201, response.data
-    assert set(response.data) == {"id", "alliance", "organization_name", "status", "created"}
+    assert set(response.data) == {
+        "id",
+        "alliance",
+        "organization_name",
+        "status",
+        "created",
+        "mailing",
+    }
     assert MembershipApplication.objects.get().status == ApplicationStatus.PENDING
+
+
+def test_an_application_through_the_api_is_acknowledged_as_through_the_form(
+    api, alliance_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Tried as an outsider: the join form mails the applicant its reference, the API did
+    not. Both do, and the answer says whom it was queued for."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/membership-applications/",
+            {
+                "alliance": alliance_a.pk,
+                "organization_name": "申请单位",
+                "kind": "enterprise",
+                "contact_name": "王工",
+                "contact_email": "wang@example.cn",
+                "motivation": "合作",
+            },
+        )
+    assert response.status_code == 201
+    assert response.data["mailing"]["queued"] == ["wang@example.cn"]
+    application = MembershipApplication.objects.get()
+    assert [m.to for m in mailoutbox] == [["wang@example.cn"]]
+    assert application.reference in mailoutbox[0].subject
+    assert application.get_status_url() in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(("decision", "body"), [("approve", {}), ("reject", {"reason": "不全"})])
+def test_a_decision_through_the_api_says_whom_it_mailed(
+    api, secretariat_a, alliance_a, decision, body, django_capture_on_commit_callbacks
+):
+    """Tried as an outsider: approve and reject answered ``"mailing": null`` while the
+    applicant's mail was queued."""
+    application = MembershipApplicationFactory(alliance=alliance_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_user(secretariat_a).post(
+            f"/api/v1/membership-applications/{application.pk}/{decision}/", body
+        )
+    assert response.status_code == 200, response.data
+    assert response.data["mailing"]["queued"] == [application.contact_email]
 
 
 def test_application_with_bad_email_and_credit_code_gets_field_messages(api, alliance_a):
