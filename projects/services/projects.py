@@ -200,11 +200,31 @@ def milestone_mark_done(
 
 @transaction.atomic
 def product_save(*, product: Product, actor) -> Product:
-    """Record a product of a project; made by the project's enterprise unless said."""
-    project = Project.objects.select_related("achievement").get(pk=product.project_id)
+    """Record a product of a project; made by the project's enterprise unless said, and
+    then by an organisation of its group (its parent group or a subsidiary): not by any
+    organisation of the portal (tried as an outsider: a product published under the
+    holding's name). A terminated project makes no new product."""
+    project = Project.objects.select_related("achievement", "enterprise").get(
+        pk=product.project_id
+    )
     _check_project_runner(project, actor)
     if not product.enterprise_id:
         product.enterprise_id = project.enterprise_id
+    enterprise = project.enterprise
+    group = {enterprise.pk, enterprise.parent_id} | set(
+        enterprise.children.values_list("pk", flat=True)
+    )
+    if product.enterprise_id not in group - {None}:
+        raise ValidationError(
+            {
+                "enterprise": _(
+                    "A product is made by the project's enterprise or an organisation of "
+                    "its group (its parent or a subsidiary)."
+                )
+            }
+        )
+    if product._state.adding and project.stage == ProjectStage.TERMINATED:
+        raise ValidationError(_("A terminated project makes no new product."))
     product.full_clean()
     product.save()
     return product

@@ -560,3 +560,32 @@ def test_the_thread_answers_logged_in_users_in_the_api_as_on_its_page(
     client.force_login(analyst)
     shown = client.get(f"/achievements/{pk}/canal/").context["hops"]
     assert [hop["key"] for hop in hops] == [hop.key for hop in shown]
+
+
+def test_a_product_is_made_by_the_projects_enterprise_or_its_group(
+    api, enterprise_user, enterprise_a, project_a, org_b
+):
+    """Tried as an outsider: the enterprise published a product under the holding's name
+    (an organisation in no alliance) and under another alliance's member."""
+    from projects.models import Product
+    from tests.factories import OrganizationFactory
+
+    api.as_user(enterprise_user)
+    holding = OrganizationFactory(name="中国科学院控股有限公司X")
+    body = {"project": project_a.pk, "name": "伪造产品", "launch_date": "2025-01-01"}
+    for forged in (holding, org_b):
+        response = api.post("/api/v1/products/", {**body, "enterprise": forged.pk})
+        assert response.status_code == 400, response.data
+        assert "enterprise" in response.data
+    assert not Product.objects.exists()
+    subsidiary = OrganizationFactory(name="联泓子公司", parent=enterprise_a, kind="enterprise")
+    made = api.post(
+        "/api/v1/products/", {**body, "name": "子公司产品", "enterprise": subsidiary.pk}
+    )
+    assert made.status_code == 201, made.data
+    own = api.post("/api/v1/products/", {**body, "name": "本公司产品"})
+    assert own.status_code == 201 and own.data["enterprise"] == enterprise_a.pk
+    type(project_a).objects.filter(pk=project_a.pk).update(stage="terminated", stage_reason="停")
+    late = api.post("/api/v1/products/", {**body, "name": "终止后产品"})
+    assert late.status_code == 400
+    assert Product.objects.count() == 2
