@@ -32,6 +32,6 @@ def validate_inventors(inventors: list[dict]) -> None:
     if total != HUNDRED:
         raise ValidationError(
             _("The inventors' shares must sum to exactly 100 %%; they sum to %(total)s %%.")
-            % {"total": total.normalize()},
+            % {"total": format(total.normalize(), "f")},  # 50, not 5E+1
             code="shares_not_100",
         )

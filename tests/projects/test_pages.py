@@ -241,3 +241,13 @@ def test_a_tampered_formset_deletes_nothing(client, submitter_a, alliance_a, org
     assert response.status_code == 200
     assert "reload the page" in response.content.decode()
     assert achievement.inventors.count() == 2 and achievement.ip_items.count() == 1
+
+
+@pytest.mark.parametrize(("share", "said"), [("50", "they sum to 50 %"), ("40.5", "40.5 %")])
+def test_the_shares_total_reads_as_a_plain_number(client, submitter_a, alliance_a, share, said):
+    """Tried as an outsider: one inventor with 50 % read "当前合计 5E+1%"."""
+    client.force_login(submitter_a)
+    data = form_data(alliance_a, **{"inventors-TOTAL_FORMS": "1", "inventors-0-share": share})
+    response = client.post("/my/achievements/new/", data)
+    assert response.status_code == 200
+    assert said in response.content.decode() and "E+" not in response.content.decode()
