@@ -73,3 +73,13 @@ def test_fund_list_page_runs_a_fixed_number_of_queries(
         FundFactory.create_batch(count)
         with django_assert_max_num_queries(6):
             assert client.get("/funds/").status_code == 200
+
+
+def test_a_missing_row_is_not_found_in_the_readers_language(api, superuser):
+    """Tried as an outsider: a missing row of a nested lookup answered "No Commitment
+    matches the given query." in English to a Chinese reader."""
+    api.as_user(superuser)
+    chinese = api.get("/api/v1/commitments/999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 404
+    assert "Commitment" not in chinese.json()["detail"]
+    assert chinese.json()["detail"] != "Not found."

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import DateField, MailingMixin, ValidatedModelSerializer, nested_rows
@@ -97,7 +98,7 @@ class AchievementSerializer(MailingMixin, serializers.ModelSerializer):
     def validate_ip_items(self, value):
         numbers = [item["number"].strip() for item in value or []]
         if len(set(numbers)) != len(numbers):
-            raise serializers.ValidationError("Each patent number is listed once.")
+            raise serializers.ValidationError(_("Each patent number is listed once."))
         return value
 
     confidential_fields = ("confidential_details", "inventors", "ip_items", "attachments")

@@ -204,9 +204,7 @@ def product_save(*, product: Product, actor) -> Product:
     then by an organisation of its group (its parent group or a subsidiary): not by any
     organisation of the portal (tried as an outsider: a product published under the
     holding's name). A terminated project makes no new product."""
-    project = Project.objects.select_related("achievement", "enterprise").get(
-        pk=product.project_id
-    )
+    project = Project.objects.select_related("achievement", "enterprise").get(pk=product.project_id)
     _check_project_runner(project, actor)
     if not product.enterprise_id:
         product.enterprise_id = project.enterprise_id
