@@ -83,3 +83,13 @@ def test_a_missing_row_is_not_found_in_the_readers_language(api, superuser):
     assert chinese.status_code == 404
     assert "Commitment" not in chinese.json()["detail"]
     assert chinese.json()["detail"] != "Not found."
+
+
+def test_the_api_root_lists_every_resource(api):
+    """Tried as an outsider: ``/api/v1/`` omitted ``projects`` (the funds' referral action
+    shares its prefix)."""
+    from alliance.api.urls import router
+
+    root = api.get("/api/v1/").json()
+    assert set(root) == {prefix for prefix, _viewset, _basename in router.registry}
+    assert root["projects"].endswith("/api/v1/projects/")

@@ -16,8 +16,21 @@ class APIRootView(routers.APIRootView):
     permission_classes = [permissions.AllowAny]
 
 
-router = routers.DefaultRouter()
-router.APIRootView = APIRootView
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+    def get_api_root_view(self, api_urls=None):
+        """The root lists each prefix by the viewset registered first for it: the funds'
+        referral action shares the ``projects`` prefix and, registered later, replaced the
+        projects' list in the root (it has no list of its own)."""
+        list_name = self.routes[0].name
+        api_root_dict = {}
+        for prefix, _viewset, basename in self.registry:
+            api_root_dict.setdefault(prefix, list_name.format(basename=basename))
+        return self.APIRootView.as_view(api_root_dict=api_root_dict)
+
+
+router = Router()
 for app_router in (members_router, projects_router, funds_router):
     router.registry.extend(app_router.registry)
 router.register("canal", CanalViewSet, basename="canal")
