@@ -106,6 +106,9 @@ def achievement_save(
             raise ValidationError({"ip_items": [_("Each patent number is listed once.")]})
         for row in rows:
             row.full_clean(exclude=["achievement"])
+            if row.filed_on and row.filed_on > timezone.localdate():
+                # As the form says: a patent is filed on a past day (the API took 2099).
+                raise ValidationError({"ip_items": [_("A patent cannot be filed in the future.")]})
         IPItem.objects.bulk_create(rows)
     if creating:
         _record(achievement, actor=actor, from_status="")

@@ -97,7 +97,13 @@ def project_save(*, project: Project, actor) -> Project:
 
 
 def _check_not_before_acceptance(project: Project) -> None:
-    """No project (nor any of its stages) is dated before its achievement was accepted."""
+    """No project (nor any of its stages) is dated before its achievement was accepted, nor
+    starts in the future (tried as an outsider: a project started in 2099 could then never
+    move, each move being dated before its start)."""
+    if project.started_on and project.started_on > timezone.localdate():
+        raise ValidationError(
+            {"started_on": _("A project cannot start in the future.")}, code="future_start"
+        )
     accepted = hops.row(project.achievement).get("accepted")
     dates = [project.started_on, *(getattr(project, f) for f in STAGE_DATES.values())]
     if accepted and min(d for d in dates if d) < accepted:

@@ -589,3 +589,34 @@ def test_a_product_is_made_by_the_projects_enterprise_or_its_group(
     late = api.post("/api/v1/products/", {**body, "name": "终止后产品"})
     assert late.status_code == 400
     assert Product.objects.count() == 2
+
+
+def test_a_project_does_not_start_in_the_future(api, enterprise_user, accepted_a, enterprise_a):
+    """Tried as an outsider: a project started on 2099-01-01 was accepted, and every later
+    move was then refused as dated before its start."""
+    from projects.models import Project
+
+    response = api.as_user(enterprise_user).post(
+        "/api/v1/projects/",
+        {
+            "achievement": accepted_a.pk,
+            "enterprise": enterprise_a.pk,
+            "title": "未来项目",
+            "started_on": "2099-01-01",
+        },
+    )
+    assert response.status_code == 400, response.data
+    assert "started_on" in response.data
+    assert not Project.objects.exists()
+
+
+def test_the_api_refuses_a_patent_filed_in_the_future_as_the_form_does(api, submitter_a, draft_a):
+    """Tried as an outsider: the API took a patent filed in 2099, which the owner then
+    could not save in the form."""
+    response = api.as_user(submitter_a).patch(
+        f"/api/v1/achievements/{draft_a.pk}/",
+        {"ip_items": [{"number": "CN-FUT-1", "title": "未来专利", "filed_on": "2099-01-01"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert not draft_a.ip_items.filter(number="CN-FUT-1").exists()
