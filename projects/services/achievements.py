@@ -85,6 +85,8 @@ def achievement_save(
         achievement.organization_id = current.organization_id
     _check_owner(achievement, actor)
     _check_alliance_member(achievement)
+    # Each form of cooperation once, in the order given (the API took duplicates).
+    achievement.cooperation = list(dict.fromkeys(achievement.cooperation or []))
     if inventors is not None:
         try:
             validate_inventors(inventors)

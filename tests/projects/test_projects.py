@@ -620,3 +620,14 @@ def test_the_api_refuses_a_patent_filed_in_the_future_as_the_form_does(api, subm
     )
     assert response.status_code == 400
     assert not draft_a.ip_items.filter(number="CN-FUT-1").exists()
+
+
+def test_each_form_of_cooperation_is_stored_once(api, submitter_a, draft_a):
+    response = api.as_user(submitter_a).patch(
+        f"/api/v1/achievements/{draft_a.pk}/",
+        {"cooperation": ["licence", "licence", "joint_development", "licence"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.data
+    draft_a.refresh_from_db()
+    assert draft_a.cooperation == ["licence", "joint_development"]
