@@ -152,7 +152,11 @@ def test_nothing_is_said_to_be_queued_when_nobody_has_an_address(
 
 
 def _achievement_post(achievement):
-    return {
+    """The edit form as a browser sends it back: the rows it showed (marked for deletion),
+    and one inventor holding the whole share."""
+    inventors = list(achievement.inventors.all())
+    ip_items = list(achievement.ip_items.all())
+    data = {
         "title": achievement.title,
         "alliance": achievement.alliance_id,
         "field": achievement.field,
@@ -160,14 +164,31 @@ def _achievement_post(achievement):
         "trl": achievement.trl or 5,
         "trl_justification": achievement.trl_justification or "中试完成",
         "cooperation": achievement.cooperation or "transfer",
-        "inventors-TOTAL_FORMS": "1",
-        "inventors-INITIAL_FORMS": "0",
-        "inventors-0-name": "张三",
-        "inventors-0-share": "100",
-        "ip-TOTAL_FORMS": "0",
-        "ip-INITIAL_FORMS": "0",
+        "inventors-TOTAL_FORMS": str(len(inventors) + 1),
+        "inventors-INITIAL_FORMS": str(len(inventors)),
+        f"inventors-{len(inventors)}-name": "张三",
+        f"inventors-{len(inventors)}-share": "100",
+        "ip-TOTAL_FORMS": str(len(ip_items)),
+        "ip-INITIAL_FORMS": str(len(ip_items)),
         "submit": "1",
     }
+    for index, inventor in enumerate(inventors):
+        data |= {
+            f"inventors-{index}-id": inventor.pk,
+            f"inventors-{index}-name": inventor.name,
+            f"inventors-{index}-share": inventor.share,
+            f"inventors-{index}-DELETE": "on",
+        }
+    for index, item in enumerate(ip_items):
+        data |= {
+            f"ip-{index}-id": item.pk,
+            f"ip-{index}-number": item.number,
+            f"ip-{index}-title": item.title,
+            f"ip-{index}-jurisdiction": item.jurisdiction,
+            f"ip-{index}-legal_status": item.legal_status,
+            f"ip-{index}-DELETE": "on",
+        }
+    return data
 
 
 def test_a_hanging_mail_server_never_slows_a_request_and_the_call_is_issued_once(
