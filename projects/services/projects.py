@@ -188,6 +188,14 @@ def milestone_save(*, milestone: Milestone, actor) -> Milestone:
             raise ValidationError({"project": _("A milestone stays with its project.")})
     if milestone.done_on and milestone.done_on > timezone.localdate():
         raise ValidationError({"done_on": _("A milestone cannot be done in the future.")})
+    if milestone.done_on and project.started_on and milestone.done_on < project.started_on:
+        # Tried as an outsider: a milestone done in 1950 on a project started this year.
+        raise ValidationError(
+            {
+                "done_on": _("A milestone cannot be done before its project started (%(date)s).")
+                % {"date": project.started_on.isoformat()}
+            }
+        )
     milestone.full_clean()
     milestone.save()
     return milestone

@@ -631,3 +631,17 @@ def test_each_form_of_cooperation_is_stored_once(api, submitter_a, draft_a):
     assert response.status_code == 200, response.data
     draft_a.refresh_from_db()
     assert draft_a.cooperation == ["licence", "joint_development"]
+
+
+def test_a_milestone_is_not_done_before_its_project_started(api, enterprise_user, project_a):
+    """Tried as an outsider: a milestone done in 1950 on a project started this year."""
+    from tests.factories import MilestoneFactory
+
+    milestone = MilestoneFactory(project=project_a, due_on=project_a.started_on)
+    response = api.as_user(enterprise_user).patch(
+        f"/api/v1/milestones/{milestone.pk}/", {"done_on": "1950-01-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "done_on" in response.data
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
