@@ -27,28 +27,28 @@ def reader_collation() -> str:
 
 
 @dataclass(frozen=True)
-class Name:
-    """A column of names sorted as the reader sees them: by the English name (``name_en``)
-    for English readers where there is one, else by the Chinese ``name``
-    (``core.templatetags.names.named``, the rule the templates show names by), in the
-    reader's collation (北京 before 上海 in pinyin)."""
-
-    field: str
-
-    def order(self, descending: bool):
-        expression = Collate(named(self.field), reader_collation())
-        return expression.desc() if descending else expression.asc()
-
-
-@dataclass(frozen=True)
 class Text:
     """A column of text (a city, a title) sorted in the reader's collation."""
 
     field: str
 
+    def expression(self):
+        return F(self.field)
+
     def order(self, descending: bool):
-        expression = Collate(F(self.field), reader_collation())
-        return expression.desc() if descending else expression.asc()
+        collated = Collate(self.expression(), reader_collation())
+        return collated.desc() if descending else collated.asc()
+
+
+@dataclass(frozen=True)
+class Name(Text):
+    """A column of names sorted as the reader sees them: by the English name (``name_en``)
+    for English readers where there is one, else by the Chinese ``name``
+    (``core.templatetags.names.named``, the rule the templates show names by), in the
+    reader's collation (北京 before 上海 in pinyin)."""
+
+    def expression(self):
+        return named(self.field)
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,8 @@ def sort(queryset, request, columns: dict, default: str):
     ``default`` (a key of ``columns`` with an optional ``-``). Answers (rows, Sorting).
 
     Each column is a field path, a ``Name`` (names in the reader's language), a ``Text``
-    (text in the reader's collation), a ``Choice``
-    (codes in their choices' order), an ``Age`` (time since a date) or a tuple of them
-    (ties broken by the next).
+    (text in the reader's collation), a ``Choice`` (codes in their choices' order), an
+    ``Age`` (time since a date) or a tuple of them (ties broken by the next).
 
     The primary key closes each ordering, so that pages never repeat or skip a row.
     """
@@ -122,9 +121,10 @@ def sort_by(queryset, requested: str | None, columns: dict, default):
 
 
 def _order(field, descending: bool):
-    if isinstance(field, Name | Text | Age | Choice):
-        return field.order(descending)
-    return f"-{field}" if descending else field
+    """A field path, or a column that orders itself (``Text``, ``Name``, ``Age``, ``Choice``)."""
+    if isinstance(field, str):
+        return f"-{field}" if descending else field
+    return field.order(descending)
 
 
 def paginate(request, rows, per_page: int = PAGE_SIZE) -> Page:
