@@ -452,18 +452,21 @@ def test_anonymous_cannot_read_contacts(api, org_a):
 # --- Applications ------------------------------------------------------------------------
 
 
+def _application(alliance, **changes) -> dict:
+    """A join application's body, as the public sends it."""
+    return {
+        "alliance": alliance.pk,
+        "organization_name": "申请单位",
+        "kind": "enterprise",
+        "contact_name": "王工",
+        "contact_email": "wang@example.cn",
+        "motivation": "合作",
+        **changes,
+    }
+
+
 def test_anyone_can_apply_and_sees_no_internal_fields(api, alliance_a):
-    response = api.post(
-        "/api/v1/membership-applications/",
-        {
-            "alliance": alliance_a.pk,
-            "organization_name": "申请单位",
-            "kind": "enterprise",
-            "contact_name": "王工",
-            "contact_email": "wang@example.cn",
-            "motivation": "合作",
-        },
-    )
+    response = api.post("/api/v1/membership-applications/", _application(alliance_a))
     assert response.status_code == 201, response.data
     assert set(response.data) == {
         "id",
@@ -482,17 +485,7 @@ def test_an_application_through_the_api_is_acknowledged_as_through_the_form(
     """Tried as an outsider: the join form mails the applicant its reference, the API did
     not. Both do, and the answer says whom it was queued for."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(
-            "/api/v1/membership-applications/",
-            {
-                "alliance": alliance_a.pk,
-                "organization_name": "申请单位",
-                "kind": "enterprise",
-                "contact_name": "王工",
-                "contact_email": "wang@example.cn",
-                "motivation": "合作",
-            },
-        )
+        response = api.post("/api/v1/membership-applications/", _application(alliance_a))
     assert response.status_code == 201
     assert response.data["mailing"]["queued"] == ["wang@example.cn"]
     application = MembershipApplication.objects.get()
@@ -519,15 +512,7 @@ def test_a_decision_through_the_api_says_whom_it_mailed(
 def test_application_with_bad_email_and_credit_code_gets_field_messages(api, alliance_a):
     response = api.post(
         "/api/v1/membership-applications/",
-        {
-            "alliance": alliance_a.pk,
-            "organization_name": "申请单位",
-            "kind": "enterprise",
-            "contact_name": "王工",
-            "contact_email": "not-an-email",
-            "credit_code": "91350100M000100Y44",
-            "motivation": "合作",
-        },
+        _application(alliance_a, contact_email="not-an-email", credit_code="91350100M000100Y44"),
     )
     assert response.status_code == 400
     assert {"contact_email", "credit_code"} <= set(response.data)

@@ -36,6 +36,23 @@ def form_data(alliance, **extra):
     return data
 
 
+def edit_data(achievement, alliance, **extra):
+    """``form_data`` sent back on the edit form of ``achievement`` (made from it): its two
+    inventors and its patent as the rows the form showed."""
+    inventors = list(achievement.inventors.order_by("-share"))
+    return form_data(
+        alliance,
+        **{
+            "inventors-INITIAL_FORMS": "2",
+            "inventors-0-id": inventors[0].pk,
+            "inventors-1-id": inventors[1].pk,
+            "ip-INITIAL_FORMS": "1",
+            "ip-0-id": achievement.ip_items.get().pk,
+        },
+        **extra,
+    )
+
+
 def test_submitter_saves_a_draft_then_submits(client, submitter_a, alliance_a, org_a, pdf_bytes):
     client.force_login(submitter_a)
     data = form_data(alliance_a, files=SimpleUploadedFile("a.pdf", pdf_bytes), save="1")
@@ -45,19 +62,7 @@ def test_submitter_saves_a_draft_then_submits(client, submitter_a, alliance_a, o
     assert achievement.status == AchievementStatus.DRAFT
     assert achievement.attachments.get().name == "a.pdf"
     edit = f"/my/achievements/{achievement.pk}/edit/"
-    inventors = list(achievement.inventors.order_by("-share"))
-    data = form_data(
-        alliance_a,
-        submit="1",
-        **{
-            "inventors-INITIAL_FORMS": "2",
-            "inventors-0-id": inventors[0].pk,
-            "inventors-1-id": inventors[1].pk,
-            "ip-INITIAL_FORMS": "1",
-            "ip-0-id": achievement.ip_items.get().pk,
-        },
-    )
-    response = client.post(edit, data)
+    response = client.post(edit, edit_data(achievement, alliance_a, submit="1"))
     assert response.status_code == 302
     achievement.refresh_from_db()
     assert achievement.status == AchievementStatus.SUBMITTED
@@ -224,19 +229,7 @@ def test_a_tampered_formset_deletes_nothing(client, submitter_a, alliance_a, org
     client.force_login(submitter_a)
     client.post("/my/achievements/new/", form_data(alliance_a, save="1"))
     achievement = Achievement.objects.get()
-    inventors = list(achievement.inventors.order_by("-share"))
-    data = form_data(
-        alliance_a,
-        save="1",
-        **{
-            "inventors-INITIAL_FORMS": "2",
-            "inventors-0-id": inventors[0].pk,
-            "inventors-1-id": inventors[1].pk,
-            "ip-INITIAL_FORMS": "1",
-            "ip-0-id": achievement.ip_items.get().pk,
-        },
-    )
-    data.update(tampered)
+    data = edit_data(achievement, alliance_a, save="1") | tampered
     response = client.post(f"/my/achievements/{achievement.pk}/edit/", data)
     assert response.status_code == 200
     assert "reload the page" in response.content.decode()
